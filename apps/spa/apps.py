@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SpaConfig(AppConfig):
+    name = "apps.spa"
+    verbose_name = "Single-page app"

@@ -1,0 +1,11 @@
+"""WebSocket routes. Each consumer authenticates on connect and checks roles itself."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from apps.monitoring.consumers import PingConsumer
+
+websocket_urlpatterns = [
+    path("ws/ping/", PingConsumer.as_asgi()),
+]

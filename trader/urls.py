@@ -1,0 +1,24 @@
+"""URL wiring: API, admin, health, API docs and the SPA (client routes fall back to index.html)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from apps.monitoring.api.views import healthz, readyz
+from apps.spa.views import spa_index
+
+admin.site.site_header = "Trader back office"
+admin.site.site_title = "Trader admin"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
+    path("admin/", admin.site.urls),
+    path("api/auth/", include("apps.users.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Everything that is not the API, admin, static files or health is a client-side route of the SPA.
+    re_path(r"^(?!api/|admin/|static/|ws/|healthz|readyz|metrics)(?P<route>.*)$", spa_index, name="spa"),
+]
