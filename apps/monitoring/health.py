@@ -13,13 +13,16 @@ from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import redis
-from celery import Celery
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import connection
+
+if TYPE_CHECKING:
+    from celery import Celery
 
 Check = Callable[[], None]
 _CHECKS: dict[str, Check] = {}

@@ -96,7 +96,7 @@ def test_the_redis_check_passes_against_the_real_redis() -> None:
 
 
 def test_the_redis_check_fails_when_nothing_listens() -> None:
-    with pytest.raises(Exception, match="(?i)connect"):
+    with pytest.raises(Exception, match=r"(?i)connect"):
         health.check_redis(f"redis://127.0.0.1:{_closed_port()}/0")
 
 
