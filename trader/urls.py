@@ -22,3 +22,6 @@ urlpatterns = [
     # Everything that is not the API, admin, static files or health is a client-side route of the SPA.
     re_path(r"^(?!api/|admin/|static/|ws/|healthz|readyz|metrics)(?P<route>.*)$", spa_index, name="spa"),
 ]
+
+handler404 = "apps.common.errors.not_found"
+handler500 = "apps.common.errors.server_error"
