@@ -86,7 +86,10 @@ def test_the_platform_comes_up_ready_and_stops_cleanly(tmp_path: Path) -> None:
         password_file = tmp_path / "admin-password"
         assert stat.S_IMODE(password_file.stat().st_mode) == 0o600
         if (ROOT / "simulator" / "__main__.py").exists():
-            assert _get(f"http://127.0.0.1:{sim_port}/api/v3/ping") == (200, b"{}")
+            deadline = time.monotonic() + 60
+            while _get(f"http://127.0.0.1:{sim_port}/api/v3/ping") != (200, b"{}"):
+                assert time.monotonic() < deadline, "the local exchange never answered /api/v3/ping"
+                time.sleep(0.5)
     finally:
         supervisor.send_signal(signal.SIGTERM)
         output = supervisor.communicate(timeout=60)[0].decode()
