@@ -6,6 +6,7 @@ exception into a failed entry, so one broken dependency never hides the state of
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from collections.abc import Callable
@@ -17,7 +18,6 @@ from typing import TYPE_CHECKING
 
 import redis
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import connection
 
@@ -61,19 +61,29 @@ def check_redis(url: str | None = None) -> None:
 
 
 def check_channel_layer(alias: str = "default") -> None:
-    layer = get_channel_layer(alias)
-    if layer is None:
-        raise RuntimeError("no channel layer configured")
+    """Send a message to a fresh channel and read it back through the configured layer.
+
+    The check builds its own layer instance: the process-wide one belongs to the server's event loop,
+    and channels_redis refuses a second loop receiving on it while consumers are connected.
+    """
+    from channels.layers import channel_layers
+
+    if alias not in settings.CHANNEL_LAYERS:
+        raise RuntimeError(f"no channel layer {alias!r} configured")
+    layer = channel_layers.make_backend(alias)
 
     async def round_trip() -> None:
-        import asyncio
-
-        channel = await layer.new_channel("readyz.")
-        token = uuid.uuid4().hex
-        await layer.send(channel, {"type": "readyz.probe", "token": token})
-        message = await asyncio.wait_for(layer.receive(channel), timeout=2)
-        if message.get("token") != token:
-            raise RuntimeError("the channel layer returned a different message")
+        try:
+            channel = await layer.new_channel("readyz.")
+            token = uuid.uuid4().hex
+            await layer.send(channel, {"type": "readyz.probe", "token": token})
+            message = await asyncio.wait_for(layer.receive(channel), timeout=2)
+            if message.get("token") != token:
+                raise RuntimeError("the channel layer returned a different message")
+        finally:
+            close = getattr(layer, "close_pools", None)
+            if close is not None:
+                await close()
 
     async_to_sync(round_trip)()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 from collections.abc import Iterator
 
@@ -112,6 +113,45 @@ def test_the_channel_layer_check_round_trips_through_real_redis(settings) -> Non
         },
     }
     health.check_channel_layer("redis")
+
+
+def test_the_channel_layer_check_passes_while_a_consumer_receives_on_another_loop(settings) -> None:
+    # The server's loop holds a receive() on the shared layer whenever a WebSocket is open; the check
+    # must not collide with it (channels_redis allows one receiving loop per layer instance).
+    import asyncio
+    import threading
+
+    from channels.layers import get_channel_layer
+
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [settings.REDIS_URL]},
+        },
+    }
+    shared = get_channel_layer()
+    started = threading.Event()
+    loop = asyncio.new_event_loop()
+
+    async def consumer() -> None:
+        channel = await shared.new_channel("consumer.")
+        started.set()
+        await shared.receive(channel)
+
+    def run() -> None:
+        with contextlib.suppress(asyncio.CancelledError):
+            loop.run_until_complete(consumer())
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    assert started.wait(5)
+    try:
+        health.check_channel_layer()
+    finally:
+        loop.call_soon_threadsafe(lambda: [task.cancel() for task in asyncio.all_tasks(loop)])
+        thread.join(5)
+        loop.run_until_complete(shared.close_pools())
+        loop.close()
 
 
 def test_the_channel_layer_check_fails_when_redis_is_down(settings) -> None:

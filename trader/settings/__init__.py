@@ -146,6 +146,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+# Vite names assets by content hash, so browsers may cache them forever.
+WHITENOISE_IMMUTABLE_FILE_TEST = r"^/static/assets/.+-[A-Za-z0-9_-]{8,}\.(?:js|css|svg|png|woff2?)$"
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # ---------------------------------------------------------------- REST API
