@@ -8,6 +8,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -15,12 +16,21 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@dataclass(frozen=True)
+class WorkerProcess:
+    name: str
+    # A queue of its own, so tasks sent by this run never reach another run's worker on a shared broker.
+    queue: str
+
+
 @pytest.fixture(scope="session")
-def celery_worker_process() -> Iterator[str]:
-    """A real Celery worker process on the test's Redis broker; yields its node name."""
+def celery_worker_process() -> Iterator[WorkerProcess]:
+    """A real Celery worker process on the test's Redis broker."""
     from trader.celery import app
 
-    name = f"pytest-{uuid.uuid4().hex[:8]}@localhost"
+    suffix = uuid.uuid4().hex[:8]
+    name = f"pytest-{suffix}@localhost"
+    queue = f"pytest-{suffix}"
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="trader.settings", PYTHONUNBUFFERED="1")
     log_path = ROOT / ".run" / "logs" / "pytest-worker.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -37,6 +47,8 @@ def celery_worker_process() -> Iterator[str]:
                 "solo",
                 "-n",
                 name,
+                "-Q",
+                queue,
                 "-l",
                 "info",
             ],
@@ -54,7 +66,7 @@ def celery_worker_process() -> Iterator[str]:
                 break
         else:
             pytest.fail(f"the Celery worker did not answer pings within 60 s; see {log_path}")
-        yield name
+        yield WorkerProcess(name=name, queue=queue)
     finally:
         process.terminate()
         try:

@@ -20,7 +20,7 @@ def dashboard_user(transactional_db: None) -> User:
 
 
 def test_logging_in_shows_the_health_indicator_green(
-    live_server: Any, celery_worker_process: str, dashboard_user: User, page: Any, screenshot_dir: Path
+    live_server: Any, celery_worker_process: object, dashboard_user: User, page: Any, screenshot_dir: Path
 ) -> None:
     page.goto(f"{live_server.url}/orders")
     expect(page).to_have_url(f"{live_server.url}/login", timeout=15_000)

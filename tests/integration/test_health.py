@@ -171,7 +171,7 @@ def test_the_celery_check_fails_when_no_worker_listens(settings) -> None:
 
 
 @pytest.mark.integration
-def test_the_celery_check_passes_with_a_real_worker(celery_worker_process: str) -> None:
+def test_the_celery_check_passes_with_a_real_worker(celery_worker_process: object) -> None:
     health.check_celery()
 
 
