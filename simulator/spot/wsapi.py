@@ -1,0 +1,208 @@
+"""The spot WebSocket API at /ws-api/v3: order/account methods, session logon and user-data subscriptions.
+
+Requests are `{"id","method","params"}`; answers `{"id","status","result","rateLimits"}` or
+`{"id","status","error":{"code","msg"}}`. User-data events reach every subscription of the account as
+`{"subscriptionId": N, "event": {...}}` (SPOT-DOCS web-socket-api.md, 2025-08 format).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import WSMsgType, web
+
+from simulator import wsutil
+from simulator.errors import UNKNOWN_ERROR_MSG, BinanceError
+from simulator.params import Params
+from simulator.ratelimit import client_ip
+from simulator.spot.api.context import Ctx, DataError
+from simulator.spot.api.table import WS, run
+from simulator.spot.wsapi_session import SESSION_METHODS
+
+if TYPE_CHECKING:
+    from simulator.accounts import Account
+    from simulator.exchange import Exchange
+    from simulator.spot.engine import SpotEngine
+
+log = logging.getLogger(__name__)
+CONNECT_WEIGHT = 2
+
+
+class ApiSession(wsutil.WsSession):
+    """The WebSocket API is limited by request weight, not by the 5 frames/s of market streams."""
+
+    def count_incoming(self) -> bool:
+        return True
+
+
+@dataclass(eq=False)
+class WsApiState:
+    session: ApiSession
+    ip: str
+    connected_since: int
+    logged_in: Account | None = None
+    authorized_since: int | None = None
+    # subscriptionId → (account_id, came from session.logon)
+    subscriptions: dict[int, tuple[str, bool]] = field(default_factory=dict)
+    next_subscription: int = 0
+    # The account the current request acted for; its ORDERS counts go into `rateLimits`.
+    request_account: Account | None = None
+
+
+class WsApi:
+    def __init__(self, exchange: Exchange, engine: SpotEngine) -> None:
+        self.exchange = exchange
+        self.engine = engine
+        self.states: set[WsApiState] = set()
+        engine.listeners.append(self.deliver)
+
+    # -- events --------------------------------------------------------------------------------------
+    def deliver(self, account_id: str, event: dict[str, Any]) -> None:
+        for state in self.states:
+            for sub_id, (owner, _) in state.subscriptions.items():
+                if owner == account_id:
+                    state.session.send_json({"subscriptionId": sub_id, "event": event})
+
+    def _terminate(self, state: WsApiState, sub_id: int) -> None:
+        state.subscriptions.pop(sub_id, None)
+        event = {"e": "eventStreamTerminated", "E": self.exchange.clock.now_ms()}
+        state.session.send_json({"subscriptionId": sub_id, "event": event})
+
+    # -- connection ----------------------------------------------------------------------------------
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        ip = client_ip(request)
+        self.exchange.ratelimit.charge(ip, "spot", CONNECT_WEIGHT)
+        ws = web.WebSocketResponse(autoping=False, max_msg_size=1 << 20)
+        await ws.prepare(request)
+        session = ApiSession(ws, self.exchange, "spot")
+        state = WsApiState(session=session, ip=ip, connected_since=self.exchange.clock.now_ms())
+        self.exchange.ws_sessions.add(session)
+        self.states.add(state)
+        # Core's pinger and lifetime watchdog give the same pings, 24 h limit and fault disconnects.
+        tasks = [
+            asyncio.create_task(session._writer()),
+            asyncio.create_task(wsutil._pinger(session)),
+            asyncio.create_task(wsutil._lifetime(session)),
+        ]
+        try:
+            await self._read_loop(state, ws, tasks[0])
+        finally:
+            self.states.discard(state)
+            session.close(session.close_code, session.close_reason)
+            self.exchange.ws_sessions.discard(session)
+            with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
+                await asyncio.wait_for(tasks[0], timeout=2)
+            for task in tasks[1:]:
+                task.cancel()
+            if not ws.closed:
+                await ws.close()
+        return ws
+
+    async def _read_loop(
+        self, state: WsApiState, ws: web.WebSocketResponse, writer: asyncio.Task[None]
+    ) -> None:
+        session = state.session
+        while not session.closed:
+            receive = asyncio.ensure_future(ws.receive())
+            done, _ = await asyncio.wait({receive, writer}, return_when=asyncio.FIRST_COMPLETED)
+            if receive not in done:
+                receive.cancel()
+                return
+            msg = receive.result()
+            if msg.type in (WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED, WSMsgType.ERROR):
+                return
+            if msg.type == WSMsgType.PING:
+                await ws.pong(msg.data)
+            elif msg.type == WSMsgType.PONG:
+                session.last_pong = time.monotonic()
+            elif msg.type == WSMsgType.TEXT:
+                session.send_json(self.answer(state, msg.data))
+
+    # -- requests ------------------------------------------------------------------------------------
+    def answer(self, state: WsApiState, text: str) -> dict[str, Any]:
+        request_id: Any = None
+        state.request_account = None
+        try:
+            try:
+                message = json.loads(text)
+            except ValueError:
+                raise BinanceError(-1100, "Malformed request: invalid JSON.") from None
+            if not isinstance(message, dict):
+                raise BinanceError(-1100, "Malformed request: expected a JSON object.")
+            request_id = message.get("id")
+            method = message.get("method")
+            params = message.get("params") or {}
+            if not isinstance(method, str) or not isinstance(params, dict):
+                raise BinanceError(
+                    -1102, "Mandatory parameter 'method' was not sent, was empty/null, or malformed."
+                )
+            return_limits = params.pop("returnRateLimits", True) not in (False, "false")
+            result = self.dispatch(state, method, params)
+            out: dict[str, Any] = {"id": request_id, "status": 200, "result": result}
+        except BinanceError as err:
+            body = err.body() if isinstance(err, DataError) else {"code": err.code, "msg": err.msg}
+            out = {"id": request_id, "status": err.status, "error": body}
+            return_limits = True
+        except Exception:
+            # A bug must cost one request, not the connection and its subscriptions.
+            log.exception("WebSocket API request failed: %.200s", text)
+            out = {"id": request_id, "status": 500, "error": {"code": -1000, "msg": UNKNOWN_ERROR_MSG}}
+            return_limits = True
+        if return_limits:
+            out["rateLimits"] = self.rate_limits(state)
+        return out
+
+    def rate_limits(self, state: WsApiState) -> list[dict[str, Any]]:
+        rl = self.exchange.ratelimit
+        limits: list[dict[str, Any]] = [
+            {
+                "rateLimitType": "REQUEST_WEIGHT",
+                "interval": "MINUTE",
+                "intervalNum": 1,
+                "limit": rl.weight_limit("spot"),
+                "count": rl.used_weight(state.ip, "spot"),
+            }
+        ]
+        account = state.request_account or state.logged_in
+        if account is not None:
+            limits.extend(rl.order_counts(account.account_id, "spot"))
+        return limits
+
+    def dispatch(self, state: WsApiState, method: str, params: dict[str, Any]) -> Any:
+        handler = SESSION_METHODS.get(method)
+        if handler is not None:
+            return handler(self, state, params)
+        operation = WS.get(method)
+        if operation is None:
+            raise BinanceError(-1100, f"Unknown method '{method}'.")
+        account, wrapped = self.authenticate(state, params, operation.security)
+        state.request_account = account
+        ctx = Ctx(self.exchange, self.engine, account, None, state.ip)
+        return run(operation, ctx, wrapped)
+
+    def authenticate(
+        self, state: WsApiState, params: dict[str, Any], security: str
+    ) -> tuple[Account, Params]:
+        """Signed params, or (after session.logon) just a timestamp on the logged-in account."""
+        auth = self.exchange.auth
+        if state.logged_in is not None and "signature" not in params:
+            wrapped = Params.from_dict(params, self.exchange.symbols)
+            auth.check_timestamp(wrapped, "spot")
+            if security == "TRADE" and state.logged_in.read_only:
+                raise BinanceError(-2015, "Invalid API-key, IP, or permissions for action.", status=401)
+            return state.logged_in, wrapped
+        result = auth.verify_ws_params(params, security, "spot")  # type: ignore[arg-type]
+        assert result.account is not None
+        return result.account, result.params
+
+
+def add_routes(app: web.Application, exchange: Exchange, engine: SpotEngine) -> WsApi:
+    api = WsApi(exchange, engine)
+    app.router.add_get("/ws-api/v3", api.handle)
+    return api
