@@ -1,0 +1,1 @@
+"""aiohttp handlers for /fapi: thin readers of Binance parameters that call the engine."""

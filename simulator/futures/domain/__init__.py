@@ -1,0 +1,1 @@
+"""Pure, framework-free futures domain: formatting, symbol rules, margin maths, position fold, order FSM."""

@@ -1,0 +1,1 @@
+"""The futures engine: account state, matching, margin, funding, liquidation and user events."""
