@@ -1,0 +1,195 @@
+"""Accounts and their API keys (balances live in the spot and futures extensions)."""
+
+from __future__ import annotations
+
+import secrets
+import string
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
+
+from simulator.errors import BinanceError
+
+KeyType = Literal["HMAC", "ED25519", "RSA"]
+KEY_TYPES: tuple[KeyType, ...] = ("HMAC", "ED25519", "RSA")
+PERMISSIONS = ("SPOT", "FUTURES")
+_ALPHABET = string.ascii_letters + string.digits
+
+
+def random_token(length: int = 64) -> str:
+    return "".join(secrets.choice(_ALPHABET) for _ in range(length))
+
+
+@dataclass
+class Account:
+    account_id: str
+    api_key: str
+    key_type: KeyType
+    secret: str | None = None
+    public_key_pem: str | None = None
+    permissions: set[str] = field(default_factory=lambda: {"SPOT", "FUTURES"})
+    read_only: bool = False
+    # Parsed public key, cached because loading PEM on every request costs more than verifying.
+    _public_key: Any = field(default=None, repr=False, compare=False)
+
+    def public_key(self) -> Any:
+        if self._public_key is None and self.public_key_pem:
+            self._public_key = serialization.load_pem_public_key(self.public_key_pem.encode())
+        return self._public_key
+
+    def to_state(self) -> dict[str, Any]:
+        return {
+            "account_id": self.account_id,
+            "api_key": self.api_key,
+            "key_type": self.key_type,
+            "secret": self.secret,
+            "public_key_pem": self.public_key_pem,
+            "permissions": sorted(self.permissions),
+            "read_only": self.read_only,
+        }
+
+    @classmethod
+    def from_state(cls, data: dict[str, Any]) -> Account:
+        return cls(
+            account_id=data["account_id"],
+            api_key=data["api_key"],
+            key_type=data["key_type"],
+            secret=data.get("secret"),
+            public_key_pem=data.get("public_key_pem"),
+            permissions=set(data.get("permissions", PERMISSIONS)),
+            read_only=bool(data.get("read_only", False)),
+        )
+
+
+@dataclass
+class CreatedAccount:
+    account: Account
+    private_key_pem: str | None = None
+
+
+def _generate_key_pair(key_type: KeyType) -> tuple[str, str]:
+    """Return (private PEM in PKCS#8, public PEM) for the asymmetric key types."""
+    private: ed25519.Ed25519PrivateKey | rsa.RSAPrivateKey
+    if key_type == "ED25519":
+        private = ed25519.Ed25519PrivateKey.generate()
+    else:
+        private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private_pem = private.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    public_pem = (
+        private.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+    return private_pem, public_pem
+
+
+def _check_public_key(key_type: KeyType, pem: str) -> None:
+    try:
+        key = serialization.load_pem_public_key(pem.encode())
+    except ValueError:
+        raise BinanceError(-1130, "Data sent for parameter 'public_key' is not valid.") from None
+    expected = ed25519.Ed25519PublicKey if key_type == "ED25519" else rsa.RSAPublicKey
+    if not isinstance(key, expected):
+        raise BinanceError(-1130, f"public_key is not an {key_type} key.")
+    if isinstance(key, rsa.RSAPublicKey) and not 2048 <= key.key_size <= 4096:
+        raise BinanceError(-1130, "RSA keys must be 2048 to 4096 bits.")
+
+
+class AccountStore:
+    def __init__(self) -> None:
+        self._by_id: dict[str, Account] = {}
+        self._by_key: dict[str, Account] = {}
+        self._next_id = 1
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def all(self) -> list[Account]:
+        return list(self._by_id.values())
+
+    def get(self, account_id: str) -> Account | None:
+        return self._by_id.get(account_id)
+
+    def by_api_key(self, api_key: str) -> Account | None:
+        return self._by_key.get(api_key)
+
+    def add(self, account: Account) -> Account:
+        self._by_id[account.account_id] = account
+        self._by_key[account.api_key] = account
+        return account
+
+    def create(
+        self,
+        *,
+        key_type: KeyType = "HMAC",
+        public_key: str | None = None,
+        permissions: list[str] | None = None,
+        account_id: str | None = None,
+        api_key: str | None = None,
+        secret: str | None = None,
+    ) -> CreatedAccount:
+        if key_type not in KEY_TYPES:
+            raise BinanceError(-1130, "Data sent for parameter 'key_type' is not valid.")
+        perms = (
+            set(permissions)
+            if permissions is not None
+            else {
+                "SPOT",
+                "FUTURES",
+            }
+        )
+        read_only = "READ_ONLY" in perms
+        perms.discard("READ_ONLY")
+        if not perms <= set(PERMISSIONS):
+            raise BinanceError(-1130, "Data sent for parameter 'permissions' is not valid.")
+        if account_id is None:
+            while str(self._next_id) in self._by_id:
+                self._next_id += 1
+            account_id = str(self._next_id)
+            self._next_id += 1
+        elif account_id in self._by_id:
+            raise BinanceError(-1130, f"Account {account_id} already exists.")
+        private_pem: str | None = None
+        public_pem: str | None = None
+        if key_type == "HMAC":
+            secret = secret or random_token()
+        elif public_key:
+            _check_public_key(key_type, public_key)
+            public_pem = public_key
+        else:
+            private_pem, public_pem = _generate_key_pair(key_type)
+        account = Account(
+            account_id=account_id,
+            api_key=api_key or random_token(),
+            key_type=key_type,
+            secret=secret if key_type == "HMAC" else None,
+            public_key_pem=public_pem,
+            permissions=perms,
+            read_only=read_only,
+        )
+        self.add(account)
+        return CreatedAccount(account=account, private_key_pem=private_pem)
+
+    def remove(self, account_id: str) -> None:
+        account = self._by_id.pop(account_id, None)
+        if account is not None:
+            self._by_key.pop(account.api_key, None)
+
+    def reset(self) -> None:
+        self._by_id.clear()
+        self._by_key.clear()
+        self._next_id = 1
+
+    def dump_state(self) -> list[dict[str, Any]]:
+        return [account.to_state() for account in self._by_id.values()]
+
+    def load_state(self, data: list[dict[str, Any]]) -> None:
+        self.reset()
+        for item in data:
+            self.add(Account.from_state(item))
+        numeric = [int(a) for a in self._by_id if a.isdigit()]
+        self._next_id = max(numeric, default=0) + 1
