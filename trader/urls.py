@@ -17,6 +17,7 @@ urlpatterns = [
     path("readyz", readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("api/auth/", include("apps.users.api.urls")),
+    path("api/symbols/", include("apps.symbols.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # Everything that is not the API, admin, static files or health is a client-side route of the SPA.

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "apps.common",
     "apps.users",
     "apps.monitoring",
+    "apps.symbols",
+    "apps.orders",
     "apps.spa",
 ]
 

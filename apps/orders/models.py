@@ -1,0 +1,198 @@
+"""Order (what we asked for, apart from what the exchange reports), Fill, and OrderEvent (transitions)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from apps.orders.domain.state import OrderEvent as Event
+from apps.orders.domain.state import OrderStatus
+from apps.symbols.models import Market, Symbol
+
+# Same scale as the symbol filters: Binance amounts have at most 8 decimals, averages get more room.
+_DIGITS = {"max_digits": 36, "decimal_places": 18}
+
+
+class Side(models.TextChoices):
+    BUY = "BUY", "Buy"
+    SELL = "SELL", "Sell"
+
+
+class PositionSide(models.TextChoices):
+    BOTH = "BOTH", "Both (one-way mode)"
+    LONG = "LONG", "Long"
+    SHORT = "SHORT", "Short"
+
+
+class EventSource(models.TextChoices):
+    API = "api", "API request"
+    TASK = "task", "Background task"
+    STREAM = "stream", "User data stream"
+    RECONCILE = "reconcile", "Reconciliation"
+
+
+class Order(models.Model):
+    # ------------------------------------------------ intent: what we asked for, never changed afterwards
+    client_order_id = models.CharField(
+        max_length=36, unique=True, help_text="Our id for the order at Binance; the idempotency key"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders",
+        help_text="Empty for orders the platform placed itself (kill switch, reconciliation)",
+    )
+    symbol = models.ForeignKey(Symbol, on_delete=models.PROTECT, related_name="orders")
+    market = models.CharField(max_length=8, choices=Market.choices)
+    side = models.CharField(max_length=4, choices=Side.choices)
+    order_type = models.CharField(
+        max_length=32, help_text="Binance's spelling: LIMIT, MARKET, STOP_LOSS_LIMIT..."
+    )
+    time_in_force = models.CharField(max_length=8, blank=True)
+    requested_quantity = models.DecimalField(**_DIGITS, null=True, blank=True)
+    requested_quote_quantity = models.DecimalField(
+        **_DIGITS, null=True, blank=True, help_text="Spot MARKET orders sized by quote amount (quoteOrderQty)"
+    )
+    requested_price = models.DecimalField(**_DIGITS, null=True, blank=True)
+    requested_stop_price = models.DecimalField(**_DIGITS, null=True, blank=True)
+    reduce_only = models.BooleanField(default=False)
+    position_side = models.CharField(max_length=5, choices=PositionSide.choices, blank=True)
+
+    # ------------------------------------------------ our state machine (apps.orders.domain.state)
+    status = models.CharField(
+        max_length=20,
+        choices=[(s.value, s.value) for s in OrderStatus],
+        default=OrderStatus.PENDING_NEW.value,
+    )
+    reject_code = models.IntegerField(null=True, blank=True, help_text="Binance's error code on rejection")
+    reject_reason = models.CharField(max_length=500, blank=True)
+
+    # ------------------------------------------------ exchange truth: only ever copied from Binance's reports
+    exchange_order_id = models.BigIntegerField(null=True, blank=True)
+    exchange_status = models.CharField(
+        max_length=20, blank=True, help_text="Status as Binance last reported it"
+    )
+    exchange_executed_qty = models.DecimalField(**_DIGITS, default=0)
+    exchange_cumulative_quote = models.DecimalField(**_DIGITS, default=0)
+    exchange_avg_price = models.DecimalField(**_DIGITS, null=True, blank=True)
+    exchange_update_time = models.DateTimeField(null=True, blank=True)
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.CheckConstraint(
+                condition=Q(requested_quantity__isnull=False) | Q(requested_quote_quantity__isnull=False),
+                name="order_has_a_size",
+            ),
+            models.CheckConstraint(
+                condition=Q(requested_quantity__isnull=True) | Q(requested_quantity__gt=0),
+                name="order_quantity_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(requested_quote_quantity__isnull=True) | Q(requested_quote_quantity__gt=0),
+                name="order_quote_quantity_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(requested_price__isnull=True) | Q(requested_price__gt=0),
+                name="order_price_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(requested_stop_price__isnull=True) | Q(requested_stop_price__gt=0),
+                name="order_stop_price_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(exchange_executed_qty__gte=0) & Q(exchange_cumulative_quote__gte=0),
+                name="order_exchange_amounts_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in OrderStatus]), name="order_status_valid"
+            ),
+            models.CheckConstraint(condition=Q(side__in=Side.values), name="order_side_valid"),
+            models.CheckConstraint(condition=Q(market__in=Market.values), name="order_market_valid"),
+            # Binance numbers orders per symbol.
+            models.UniqueConstraint(
+                fields=["symbol", "exchange_order_id"],
+                condition=Q(exchange_order_id__isnull=False),
+                name="order_exchange_id_unique_per_symbol",
+            ),
+        ]
+        indexes: ClassVar[list[models.Index]] = [
+            # Reconciliation and the open-orders list look for orders that are not finished.
+            models.Index(
+                fields=["status", "updated_at"],
+                name="order_open",
+                condition=Q(
+                    status__in=["PENDING_NEW", "NEW", "PARTIALLY_FILLED", "PENDING_CANCEL", "UNKNOWN"]
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_order_id} {self.side} {self.order_type} ({self.status})"
+
+
+class Fill(models.Model):
+    """One trade of one of our orders. Applying the same trade twice is impossible by construction."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="fills")
+    # Copied from the order for the uniqueness rule: Binance numbers trades per symbol, so a trade id is
+    # unique only together with its symbol (which belongs to one market).
+    symbol = models.ForeignKey(Symbol, on_delete=models.PROTECT, related_name="+")
+    market = models.CharField(max_length=8, choices=Market.choices)
+    exchange_trade_id = models.BigIntegerField()
+    price = models.DecimalField(**_DIGITS)
+    quantity = models.DecimalField(**_DIGITS)
+    quote_quantity = models.DecimalField(**_DIGITS)
+    commission = models.DecimalField(**_DIGITS)
+    commission_asset = models.CharField(max_length=24, blank=True)
+    is_maker = models.BooleanField()
+    realized_pnl = models.DecimalField(**_DIGITS, null=True, blank=True, help_text="Futures only")
+    trade_time = models.DateTimeField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("trade_time", "id")
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["symbol", "exchange_trade_id"], name="fill_trade_unique_per_symbol"
+            ),
+            models.CheckConstraint(condition=Q(price__gt=0), name="fill_price_positive"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="fill_quantity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"trade {self.exchange_trade_id} {self.quantity} @ {self.price}"
+
+
+class OrderEvent(models.Model):
+    """One transition of one order, written in the same transaction as the status change itself."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=20)
+    to_status = models.CharField(max_length=20)
+    event = models.CharField(max_length=20, choices=[(e.value, e.value) for e in Event])
+    source = models.CharField(max_length=10, choices=EventSource.choices)
+    # Decimals in a payload (amounts from a report) are stored as strings, never as floats.
+    payload = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("order_id", "id")
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.CheckConstraint(
+                condition=Q(source__in=EventSource.values), name="orderevent_source_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} -> {self.to_status} ({self.event}, {self.source})"
