@@ -14,6 +14,9 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
     from rest_framework.test import APIClient
 
+# The local exchange fixture (`local_exchange`) is shared by every app's tests and the cross-app ones.
+pytest_plugins = ["tests.fixtures.local_exchange"]
+
 PASSWORD = "correct-horse-battery-staple"
 
 

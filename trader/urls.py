@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from apps.exchange.api.views import metrics_view
 from apps.monitoring.api.views import healthz, readyz
 from apps.spa.views import spa_index
 
@@ -15,8 +16,10 @@ admin.site.site_title = "Trader admin"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    path("metrics", metrics_view, name="metrics"),
     path("admin/", admin.site.urls),
     path("api/auth/", include("apps.users.api.urls")),
+    path("api/exchange/", include("apps.exchange.api.urls")),
     path("api/symbols/", include("apps.symbols.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

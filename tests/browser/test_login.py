@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +21,27 @@ def dashboard_user(transactional_db: None) -> User:
     return user
 
 
+@pytest.fixture
+def exchange_runtime(local_exchange: Any) -> Iterator[Any]:
+    """Point the platform's exchange door at the session's local exchange, as `make run` does."""
+    from apps.exchange.runtime import build_runtime, set_runtime
+
+    runtime = build_runtime(
+        sim_url=local_exchange.url, prefix=f"test:browser:{uuid.uuid4().hex[:8]}", environment="sim"
+    )
+    set_runtime(runtime)
+    yield runtime
+    set_runtime(None)
+    runtime.redis.close()
+
+
 def test_logging_in_shows_the_health_indicator_green(
-    live_server: Any, celery_worker_process: object, dashboard_user: User, page: Any, screenshot_dir: Path
+    live_server: Any,
+    celery_worker_process: object,
+    exchange_runtime: Any,
+    dashboard_user: User,
+    page: Any,
+    screenshot_dir: Path,
 ) -> None:
     page.goto(f"{live_server.url}/orders")
     expect(page).to_have_url(f"{live_server.url}/login", timeout=15_000)

@@ -24,7 +24,27 @@ from trader.settings.celery import (  # noqa: F401 -- re-exported as Django sett
 )
 from trader.settings.channels import ASGI_APPLICATION, CHANNEL_LAYERS  # noqa: F401
 from trader.settings.env import BASE_DIR, RUN_DIR, choice, env, local_secret_key, secret
-from trader.settings.exchange import SIM_PORT, TRADER_EXCHANGE, TRADER_SIM_URL  # noqa: F401
+from trader.settings.exchange import (  # noqa: F401
+    SIM_PORT,
+    TRADER_EXCHANGE,
+    TRADER_EXCHANGE_API_KEY,
+    TRADER_EXCHANGE_API_SECRET,
+    TRADER_EXCHANGE_BREAKER_COOLDOWN_S,
+    TRADER_EXCHANGE_BREAKER_FAILURES,
+    TRADER_EXCHANGE_CALL_LOG_MAX,
+    TRADER_EXCHANGE_CALL_LOG_SAMPLE,
+    TRADER_EXCHANGE_FUTURES_API_KEY,
+    TRADER_EXCHANGE_FUTURES_API_SECRET,
+    TRADER_EXCHANGE_FUTURES_PRIVATE_KEY,
+    TRADER_EXCHANGE_PRIVATE_KEY,
+    TRADER_EXCHANGE_REDIS_PREFIX,
+    TRADER_EXCHANGE_TIME_SYNC_S,
+    TRADER_EXCHANGE_TIMEOUT_S,
+    TRADER_MASTER_KEY,
+    TRADER_MASTER_KEY_PREVIOUS,
+    TRADER_METRICS_TOKEN,
+    TRADER_SIM_URL,
+)
 from trader.settings.safety import production_problems
 
 # ---------------------------------------------------------------- mode, secrets, hosts
@@ -56,6 +76,7 @@ INSTALLED_APPS = [
     "apps.common",
     "apps.users",
     "apps.monitoring",
+    "apps.exchange",
     "apps.symbols",
     "apps.orders",
     "apps.spa",
