@@ -147,6 +147,13 @@ def test_production_problems_table(
         assert word in problem
 
 
+def test_production_needs_the_master_key_that_encrypts_exchange_secrets() -> None:
+    problems = production_problems(
+        secret_key_set=True, debug=False, db_engine=PG, allowed_hosts=["trader.example"], master_key_set=False
+    )
+    assert len(problems) == 1 and "TRADER_MASTER_KEY" in problems[0]
+
+
 def test_production_refuses_to_start_with_defaults_and_says_why(tmp_path: Path) -> None:
     result = load_settings(tmp_path, TRADER_MODE="production")
     assert result.returncode != 0
@@ -161,6 +168,7 @@ def test_production_starts_when_every_setting_is_safe(tmp_path: Path) -> None:
         SECRET_KEY="s" * 60,
         DATABASE_URL="postgres://trader:pw@db:5432/trader",
         ALLOWED_HOSTS="trader.example",
+        TRADER_MASTER_KEY="A" * 43 + "=",
     )
     assert values["debug"] is False
     assert not (tmp_path / "run" / "secret_key").exists()

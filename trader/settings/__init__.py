@@ -227,6 +227,7 @@ if PRODUCTION:
         debug=DEBUG,
         db_engine=DATABASES["default"]["ENGINE"],
         allowed_hosts=ALLOWED_HOSTS,
+        master_key_set=bool(TRADER_MASTER_KEY),
     )
     if _problems:
         raise ImproperlyConfigured(

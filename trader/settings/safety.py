@@ -4,7 +4,12 @@ from __future__ import annotations
 
 
 def production_problems(
-    *, secret_key_set: bool, debug: bool, db_engine: str, allowed_hosts: list[str]
+    *,
+    secret_key_set: bool,
+    debug: bool,
+    db_engine: str,
+    allowed_hosts: list[str],
+    master_key_set: bool = True,
 ) -> list[str]:
     """Return every reason the given settings are unsafe for production (empty when they are safe)."""
     problems: list[str] = []
@@ -20,4 +25,8 @@ def production_problems(
         )
     if not allowed_hosts or "*" in allowed_hosts:
         problems.append("ALLOWED_HOSTS must list the host names the platform is served under (no '*')")
+    if not master_key_set:
+        problems.append(
+            "TRADER_MASTER_KEY (or TRADER_MASTER_KEY_FILE) must be set: it encrypts the exchange API secrets"
+        )
     return problems
