@@ -144,6 +144,9 @@ class AccountStore:
         )
         read_only = "READ_ONLY" in perms
         perms.discard("READ_ONLY")
+        if read_only and not perms:
+            # ["READ_ONLY"] alone is Binance's "Enable Reading"-only key: reads both markets, trades neither.
+            perms = {"SPOT", "FUTURES"}
         if not perms <= set(PERMISSIONS):
             raise BinanceError(-1130, "Data sent for parameter 'permissions' is not valid.")
         if account_id is None:

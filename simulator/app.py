@@ -17,6 +17,7 @@ from simulator.faults import make_middleware
 from simulator.market import rest_futures, rest_spot
 from simulator.ratelimit import ORDER_COUNT_KEY, WEIGHT_KEY
 from simulator.streams import server as stream_server
+from simulator.timeunit import time_unit_middleware
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -79,6 +80,7 @@ def create_app(config: Config) -> web.Application:
             error_middleware,
             make_middleware(lambda: exchange.faults, exchange.ratelimit.storm),
             limit_headers_middleware,
+            time_unit_middleware,
         ],
         client_max_size=1 << 20,
     )

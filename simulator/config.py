@@ -53,7 +53,9 @@ class WsConfig:
     spot_msgs_per_s: int = 5
     futures_msgs_per_s: int = 10
     spot_max_streams: int = 1024
-    futures_max_streams: int = 200
+    futures_max_streams: int = 1024  # USD-M raised its 200-stream cap to 1024 (fact sheet §9)
+    # Spot WebSocket API handshakes per IP per 5 minutes (CONNECTIONS limit, fact sheet §3).
+    ws_api_connections_per_5min: int = 300
 
 
 @dataclass

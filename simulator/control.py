@@ -98,6 +98,26 @@ async def get_account(request: web.Request) -> web.Response:
     return json_response(exchange.account_view(account_id))
 
 
+async def set_balances(request: web.Request) -> web.Response:
+    """Deposit/withdraw: set absolute spot and futures balances of an existing account.
+
+    Subscribed clients see it as Binance shows a deposit: spot `balanceUpdate` (+ outboundAccountPosition),
+    futures `ACCOUNT_UPDATE` with reason DEPOSIT/WITHDRAW. Assets not named keep their balance.
+    """
+    exchange = _exchange(request)
+    account = exchange.accounts.get(request.match_info["account_id"])
+    if account is None:
+        raise BinanceError(-1130, f"Unknown account {request.match_info['account_id']}.", status=404)
+    body = await _body(request)
+    changes = {key: body[key] for key in ("balances", "futures_balances") if key in body}
+    for key, amounts in changes.items():
+        _check_amounts(key, amounts)
+    # The extensions' on_account_created applies exactly these two keys, whether the account is new or not.
+    for ext in exchange.extensions.values():
+        ext.on_account_created(account, changes)
+    return json_response(exchange.account_view(account.account_id))
+
+
 async def find_orders(request: web.Request) -> web.Response:
     client_order_id = request.query.get("client_order_id") or request.query.get("clientOrderId")
     if not client_order_id:
@@ -142,6 +162,9 @@ async def clock(request: web.Request) -> web.Response:
     exchange = _exchange(request)
     body = await _body(request)
     action = body.get("action")
+    if action not in (None, "pause", "resume", "step"):
+        # A typo must not look like success: the caller would think time moved.
+        raise BinanceError(-1130, "Invalid clock request: action must be pause, resume or step.")
     try:
         if action == "pause" or body.get("pause") is True:
             exchange.clock.pause()
@@ -204,6 +227,7 @@ def add_routes(app: web.Application) -> None:
     r.add_post("/_sim/accounts", create_account)
     r.add_get("/_sim/accounts", list_accounts)
     r.add_get("/_sim/accounts/{account_id}", get_account)
+    r.add_post("/_sim/accounts/{account_id}/balances", set_balances)
     r.add_get("/_sim/orders", find_orders)
     r.add_post("/_sim/faults", set_faults)
     r.add_get("/_sim/faults", get_faults)

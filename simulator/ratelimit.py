@@ -59,10 +59,14 @@ class RateLimiter:
         self.clock = clock
         self._ips: dict[str, _IpState] = defaultdict(_IpState)
         self._orders: dict[tuple[str, Market, str], _Window] = defaultdict(_Window)
+        # The counts dict handed to the latest order request per account, so a fill during that request
+        # shows in its X-MBX-ORDER-COUNT-* headers (Binance reports the count after the decrement).
+        self._latest: dict[tuple[str, Market], dict[str, int]] = {}
 
     def reset(self) -> None:
         self._ips.clear()
         self._orders.clear()
+        self._latest.clear()
 
     def _now(self) -> int:
         return self.clock.now_ms()
@@ -138,7 +142,10 @@ class RateLimiter:
                 state,
                 now,
                 now - now % MINUTE_MS + MINUTE_MS,
-                "Too much request weight used; current limit is 0 request weight per 1 MINUTE. "
+                # The message quotes the real limit of the market asked, as a genuine breach would.
+                f"Too much request weight used; current limit is "
+                f"{self.weight_limit('futures' if request.path.startswith('/fapi') else 'spot')} "
+                "request weight per 1 MINUTE. "
                 "Please use WebSocket Streams for live updates to avoid polling the API.",
             )
         except BinanceError as err:
@@ -175,7 +182,21 @@ class RateLimiter:
             counts[suffix] = self._orders[(account_id, market, suffix)].add(start, 1)
         if request is not None:
             request[ORDER_COUNT_KEY] = counts
+        self._latest[(account_id, market)] = counts
         return counts
+
+    def order_filled(self, account_id: str, market: Market) -> None:
+        """Take one order off every ORDERS interval: spot counts *unfilled* orders, so an order's first fill
+        releases it; a placement that failed is released the same way (only successful ones count)."""
+        now = self._now()
+        latest = self._latest.get((account_id, market), {})
+        for suffix, span, _limit, _human in self._order_windows(market):
+            window = self._orders.get((account_id, market, suffix))
+            if window is None or window.current(now - now % span) <= 0:
+                continue
+            window.count -= 1
+            if suffix in latest:
+                latest[suffix] = window.count
 
     def order_counts(self, account_id: str, market: Market) -> list[dict[str, object]]:
         """For GET /api/v3/rateLimit/order and WS API `rateLimits`."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from simulator.errors import BinanceError
@@ -11,9 +12,9 @@ from simulator.futures.domain.errors import FuturesError
 from simulator.futures.domain.symbol import FuturesSymbol, from_exchange_info
 
 if TYPE_CHECKING:
-    from decimal import Decimal
-
     from simulator.exchange import Exchange
+
+ZERO = Decimal(0)
 
 
 class CoreSymbols:
@@ -52,6 +53,7 @@ class CoreMarket:
 
     def __init__(self, exchange: Exchange) -> None:
         self.exchange = exchange
+        self._taken: dict[str, tuple[int, dict[tuple[str, Decimal], Decimal]]] = {}
 
     def _feed(self, symbol: str) -> Any:
         return self.exchange.market.feed("futures", symbol)
@@ -66,7 +68,26 @@ class CoreMarket:
 
     def synthetic_levels(self, symbol: str, book_side: str, depth: int) -> list[tuple[Decimal, Decimal]]:
         # Core names the side by who rests there: "BUY" → bids, "SELL" → asks.
-        return list(self._feed(symbol).synthetic_levels("BUY" if book_side == "bids" else "SELL", depth))
+        feed = self._feed(symbol)
+        levels = feed.synthetic_levels("BUY" if book_side == "bids" else "SELL", depth)
+        taken = self._taken_now(symbol, feed.tick_no)
+        if not taken:
+            return list(levels)
+        out = [(price, qty - taken.get((book_side, price), ZERO)) for price, qty in levels]
+        return [(price, qty) for price, qty in out if qty > 0]
+
+    def consume(self, symbol: str, book_side: str, price: Decimal, qty: Decimal) -> None:
+        taken = self._taken_now(symbol, self._feed(symbol).tick_no)
+        taken[(book_side, price)] = taken.get((book_side, price), ZERO) + qty
+
+    def _taken_now(self, symbol: str, tick_no: int) -> dict[tuple[str, Decimal], Decimal]:
+        """What takers used from the synthetic book since core last rebuilt it (once per tick), so two takers
+        within one tick walk the book instead of both filling at the touch."""
+        stamp, taken = self._taken.get(symbol, (-1, {}))
+        if stamp != tick_no:
+            taken = {}
+            self._taken[symbol] = (tick_no, taken)
+        return taken
 
     def record_trade(
         self,

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from simulator.futures.adapters import CoreMarket, CoreSymbols
-from simulator.futures.api import account, algo, market, orders, userstream
+from simulator.futures.api import account, algo, index_klines, market, orders, userstream
 from simulator.futures.api.common import RUNTIME_KEY
 from simulator.futures.engine.engine import FuturesEngine
 
@@ -49,10 +49,12 @@ class FuturesExtension:
         self.rt.streams.reset()
 
     def dump_state(self) -> dict[str, Any]:
-        return self.rt.engine.dump()
+        # listenKeys survive a restart so a client's reconnect to the same URL keeps receiving its events.
+        return {**self.rt.engine.dump(), "listen_keys": self.rt.streams.dump()}
 
     def load_state(self, data: dict[str, Any]) -> None:
         self.rt.engine.load(data)
+        self.rt.streams.load(data.get("listen_keys", []))
 
     def on_tick(self, now_ms: int, sim_ms: int) -> None:
         rt = self.rt
@@ -67,6 +69,8 @@ ROUTES: list[tuple[str, str, Any]] = [
     ("GET", "/fapi/v1/fundingInfo", market.get_funding_info),
     ("GET", "/fapi/v1/openInterest", market.get_open_interest),
     ("GET", "/fapi/v1/markPriceKlines", market.get_mark_price_klines),
+    ("GET", "/fapi/v1/indexPriceKlines", index_klines.get_index_price_klines),
+    ("GET", "/fapi/v1/premiumIndexKlines", index_klines.get_premium_index_klines),
     ("POST", "/fapi/v1/order", orders.post_order),
     ("POST", "/fapi/v1/order/test", orders.post_order_test),
     ("GET", "/fapi/v1/order", orders.get_order),

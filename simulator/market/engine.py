@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from simulator.errors import invalid_symbol
-from simulator.market import payloads
+from simulator.market import payloads, tzkline
 from simulator.market import ticker as tickers
 from simulator.market.book import DepthDiff, Levels
 from simulator.market.candles import PricePath, find_data_files, load_csv, random_walk
@@ -31,6 +31,8 @@ CADENCES: dict[str, dict[int, list[str]]] = {
     "futures": {100: ["@100ms"], 250: ["", "@250ms"], 500: ["@500ms"]},
 }
 PARTIAL_LEVELS = (5, 10, 20)
+# Spot rolling-window ticker streams: @ticker_<w> and !ticker_<w>@arr.
+WINDOWS = (("1h", 3_600_000), ("4h", 14_400_000), ("1d", 86_400_000))
 # Futures data without its own file replays the spot candles with a small premium.
 FUTURES_BASIS = Decimal("1.0003")
 DEFAULT_PRICES = {
@@ -233,6 +235,27 @@ class MarketData:
         if self.streams.wants(feed.spec.market, name):
             payload = payloads.ws_kline(feed.spec, interval, kline, self.clock.now_ms(), closed=closed)
             self.streams.publish(feed.spec.market, name, payload)
+        tz_name = name + tzkline.SUFFIX
+        if feed.spec.market == "spot" and self.streams.wants("spot", tz_name):
+            # Aligned intervals reuse the UTC candle (closing ones too); the others are rebuilt while open.
+            tz_kline = (
+                kline
+                if tzkline.aligned(interval)
+                else None
+                if closed
+                else tzkline.current(feed.history, interval)
+            )
+            if tz_kline is not None:
+                payload = payloads.ws_kline(feed.spec, interval, tz_kline, self.clock.now_ms(), closed=closed)
+                self.streams.publish("spot", tz_name, payload)
+        if feed.spec.market == "futures":
+            # python-binance's kline_futures_socket subscribes to the perpetual contract's continuous kline.
+            name = self._name(feed, f"_perpetual@continuousKline_{interval}")
+            if self.streams.wants("futures", name):
+                payload = payloads.ws_continuous_kline(
+                    feed.spec, interval, kline, self.clock.now_ms(), closed=closed
+                )
+                self.streams.publish("futures", name, payload)
 
     def _publish_book_ticker(self, feed: Feed, now: int) -> None:
         market = feed.spec.market
@@ -322,7 +345,7 @@ class MarketData:
                     "T": last.time if last else now,
                 },
             )
-        for window, window_ms in (("1h", 3_600_000), ("4h", 14_400_000), ("1d", 86_400_000)):
+        for window, window_ms in WINDOWS:
             name = self._name(feed, f"@ticker_{window}")
             if self.streams.wants("spot", name):
                 stats = tickers.compute(feed, now, window_ms)
@@ -345,6 +368,16 @@ class MarketData:
                     if feed_market == market:
                         rows.append(build(feed, tickers.compute(feed, now), now))
                 self.streams.publish(market, name, rows)  # type: ignore[arg-type]
+        # Spot "All Market Rolling Window Statistics": !ticker_<1h|4h|1d>@arr.
+        for window, window_ms in WINDOWS:
+            name = f"!ticker_{window}@arr"
+            if self.streams.wants("spot", name):
+                rows = [
+                    tickers.ws_window_ticker(feed, tickers.compute(feed, now, window_ms), now, window)
+                    for (feed_market, _symbol), feed in self.feeds.items()
+                    if feed_market == "spot"
+                ]
+                self.streams.publish("spot", name, rows)
 
     # -- persistence / reset -------------------------------------------------------------------------
     def reset(self) -> None:

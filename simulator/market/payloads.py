@@ -152,6 +152,15 @@ def ws_kline(spec: SymbolSpec, interval: str, k: Kline, event_ms: int, *, closed
     }
 
 
+def ws_continuous_kline(
+    spec: SymbolSpec, interval: str, k: Kline, event_ms: int, *, closed: bool
+) -> dict[str, Any]:
+    """USD-M `<pair>_perpetual@continuousKline_<i>`: the kline body minus `s`, keyed by pair and contract."""
+    body = ws_kline(spec, interval, k, event_ms, closed=closed)["k"]
+    del body["s"]
+    return {"e": "continuous_kline", "E": event_ms, "ps": spec.symbol, "ct": "PERPETUAL", "k": body}
+
+
 def ws_depth_diff(spec: SymbolSpec, diff: DepthDiff, event_ms: int, prev_u: int | None) -> dict[str, Any]:
     bids = levels(spec, sorted(diff.bids.items(), reverse=True))
     asks = levels(spec, sorted(diff.asks.items()))

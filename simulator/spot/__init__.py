@@ -7,7 +7,7 @@ for the benchmark-facing API).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
@@ -33,8 +33,14 @@ def setup(app: web.Application, exchange: Exchange) -> SpotEngine:
         if market == "spot":
             engine.on_public_trade(symbol, price, qty, time_ms)
 
+    def on_event(account_id: str, event: dict[str, Any]) -> None:
+        # An order's first fill (cumulative qty == this fill's qty) leaves the unfilled-order count.
+        if event.get("e") == "executionReport" and event.get("x") == "TRADE" and event["z"] == event["l"]:
+            exchange.ratelimit.order_filled(account_id, "spot")
+
     exchange.market.add_trade_listener(on_trade)
     exchange.market.register_book_source("spot", engine.book_depth)
+    engine.listeners.append(on_event)
     rest.add_routes(app, engine)
     wsapi.add_routes(app, exchange, engine)
     app[SPOT_ENGINE] = engine

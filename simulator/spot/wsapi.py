@@ -7,15 +7,10 @@ Requests are `{"id","method","params"}`; answers `{"id","status","result","rateL
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
 import logging
-import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-
-from aiohttp import WSMsgType, web
 
 from simulator import wsutil
 from simulator.errors import UNKNOWN_ERROR_MSG, BinanceError
@@ -26,12 +21,15 @@ from simulator.spot.api.table import WS, run
 from simulator.spot.wsapi_session import SESSION_METHODS
 
 if TYPE_CHECKING:
+    from aiohttp import web
+
     from simulator.accounts import Account
     from simulator.exchange import Exchange
     from simulator.spot.engine import SpotEngine
 
 log = logging.getLogger(__name__)
 CONNECT_WEIGHT = 2
+CONNECTION_WINDOW_MS = 5 * 60 * 1000
 
 
 class ApiSession(wsutil.WsSession):
@@ -60,6 +58,8 @@ class WsApi:
         self.exchange = exchange
         self.engine = engine
         self.states: set[WsApiState] = set()
+        # ip -> (5-minute window start, handshakes in it)
+        self.connections: dict[str, tuple[int, int]] = {}
         engine.listeners.append(self.deliver)
 
     # -- events --------------------------------------------------------------------------------------
@@ -75,54 +75,51 @@ class WsApi:
         state.session.send_json({"subscriptionId": sub_id, "event": event})
 
     # -- connection ----------------------------------------------------------------------------------
+    def _admit(self, ip: str) -> None:
+        """CONNECTIONS: at most `ws_api_connections_per_5min` handshakes per IP per 5-minute window."""
+        now = self.exchange.clock.now_ms()
+        window = now - now % CONNECTION_WINDOW_MS
+        start, count = self.connections.get(ip, (window, 0))
+        count = count + 1 if start == window else 1
+        self.connections[ip] = (window, count)
+        limit = self.exchange.config.ws.ws_api_connections_per_5min
+        if count > limit:
+            retry = (window + CONNECTION_WINDOW_MS - now + 999) // 1000
+            raise BinanceError(
+                -1003,
+                f"Too many requests; current limit is {limit} connections per 5 MINUTE.",
+                status=429,
+                headers={"Retry-After": str(retry)},
+            )
+
     async def handle(self, request: web.Request) -> web.StreamResponse:
         ip = client_ip(request)
+        self._admit(ip)
         self.exchange.ratelimit.charge(ip, "spot", CONNECT_WEIGHT)
-        ws = web.WebSocketResponse(autoping=False, max_msg_size=1 << 20)
-        await ws.prepare(request)
-        session = ApiSession(ws, self.exchange, "spot")
-        state = WsApiState(session=session, ip=ip, connected_since=self.exchange.clock.now_ms())
-        self.exchange.ws_sessions.add(session)
-        self.states.add(state)
-        # Core's pinger and lifetime watchdog give the same pings, 24 h limit and fault disconnects.
-        tasks = [
-            asyncio.create_task(session._writer()),
-            asyncio.create_task(wsutil._pinger(session)),
-            asyncio.create_task(wsutil._lifetime(session)),
-        ]
-        try:
-            await self._read_loop(state, ws, tasks[0])
-        finally:
-            self.states.discard(state)
-            session.close(session.close_code, session.close_reason)
-            self.exchange.ws_sessions.discard(session)
-            with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
-                await asyncio.wait_for(tasks[0], timeout=2)
-            for task in tasks[1:]:
-                task.cancel()
-            if not ws.closed:
-                await ws.close()
-        return ws
 
-    async def _read_loop(
-        self, state: WsApiState, ws: web.WebSocketResponse, writer: asyncio.Task[None]
-    ) -> None:
-        session = state.session
-        while not session.closed:
-            receive = asyncio.ensure_future(ws.receive())
-            done, _ = await asyncio.wait({receive, writer}, return_when=asyncio.FIRST_COMPLETED)
-            if receive not in done:
-                receive.cancel()
-                return
-            msg = receive.result()
-            if msg.type in (WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED, WSMsgType.ERROR):
-                return
-            if msg.type == WSMsgType.PING:
-                await ws.pong(msg.data)
-            elif msg.type == WSMsgType.PONG:
-                session.last_pong = time.monotonic()
-            elif msg.type == WSMsgType.TEXT:
-                session.send_json(self.answer(state, msg.data))
+        def on_open(session: wsutil.WsSession) -> None:
+            assert isinstance(session, ApiSession)
+            state = WsApiState(session=session, ip=ip, connected_since=self.exchange.clock.now_ms())
+            session.info["state"] = state
+            self.states.add(state)
+
+        def on_close(session: wsutil.WsSession) -> None:
+            self.states.discard(session.info.get("state"))
+
+        async def on_text(session: wsutil.WsSession, text: str) -> None:
+            session.send_json(self.answer(session.info["state"], text))
+
+        # Core's serve_ws gives the same pings, 24 h limit and fault disconnects as market streams;
+        # ApiSession lifts the market streams' 5 messages/s (the WS API is limited by request weight).
+        return await wsutil.serve_ws(
+            request,
+            self.exchange,
+            "spot",
+            on_text,
+            on_open=on_open,
+            on_close=on_close,
+            session_cls=ApiSession,
+        )
 
     # -- requests ------------------------------------------------------------------------------------
     def answer(self, state: WsApiState, text: str) -> dict[str, Any]:

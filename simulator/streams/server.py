@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from aiohttp import WSCloseCode, web
 
@@ -141,7 +142,12 @@ async def _serve(
 
 
 def _streams_query(request: web.Request) -> list[str]:
-    return request.query.get("streams", "").split("/")
+    # Read the raw query: form decoding would turn the "+" of `kline_1m@+08:00` into a space.
+    for part in request.rel_url.raw_query_string.split("&"):
+        key, _, value = part.partition("=")
+        if key == "streams":
+            return unquote(value).split("/")
+    return [""]
 
 
 async def spot_raw(request: web.Request) -> web.StreamResponse:

@@ -97,6 +97,17 @@ class UserStreams:
                 sub.session.close(WSCloseCode.GOING_AWAY, "listenKey expired")
             del self.keys[key]
 
+    def dump(self) -> list[dict[str, Any]]:
+        return [
+            {"key": lk.key, "account_id": lk.account_id, "expires_ms": lk.expires_ms}
+            for lk in self.keys.values()
+        ]
+
+    def load(self, rows: list[dict[str, Any]]) -> None:
+        for row in rows:
+            key = str(row["key"])
+            self.keys[key] = ListenKey(key, str(row["account_id"]), int(row["expires_ms"]))
+
     def reset(self) -> None:
         for lk in self.keys.values():
             for sub in lk.subs:

@@ -6,14 +6,15 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from simulator.futures.domain import fmt
+from simulator.futures.engine import events
 from simulator.futures.engine.state import AccountState, Ledger
 from simulator.futures.engine.ticking import TickingMixin
-from simulator.futures.engine.views import order_view
+from simulator.futures.engine.views import algo_view, order_view
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from simulator.futures.domain.order import Order
+    from simulator.futures.domain.order import AlgoOrder, Order
     from simulator.futures.domain.symbol import FuturesSymbol
     from simulator.futures.engine.ports import ClockPort, EventSink, MarketPort, SymbolLookup
 
@@ -50,10 +51,27 @@ class FuturesEngine(TickingMixin):
             acc.wallet[asset] = amount
             if delta:
                 self.add_income(account_id, "", "TRANSFER", delta, asset, now)
+                cross = self.account_risk(account_id, asset).cross_wallet
+                self.emit(
+                    account_id,
+                    events.account_update(
+                        event_ms=now,
+                        reason="DEPOSIT" if delta > 0 else "WITHDRAW",
+                        balances=[(asset, amount, cross, delta)],
+                        positions=[],
+                    ),
+                )
+        self.flush()
 
     def order_dict(self, order: Order) -> dict[str, Any]:
         row = order_view(order, self.spec(order.symbol))
         row.update({"account_id": order.account_id, "market": "futures"})
+        return row
+
+    def algo_dict(self, algo: AlgoOrder) -> dict[str, Any]:
+        """A conditional (algo) order as the control API lists it: the Binance algo fields plus `status`."""
+        row = algo_view(algo, self.spec(algo.symbol))
+        row.update({"account_id": algo.account_id, "market": "futures", "status": row["algoStatus"]})
         return row
 
     def snapshot(self, account_id: str) -> dict[str, Any]:
@@ -91,12 +109,21 @@ class FuturesEngine(TickingMixin):
         return {
             "futures_balances": balances,
             "positions": positions,
-            "open_orders": [self.order_dict(o) for o in self.open_orders(account_id)],
+            # Untriggered conditional orders are open orders too; they live in the algo ledger.
+            "open_orders": [self.order_dict(o) for o in self.open_orders(account_id)]
+            + [
+                self.algo_dict(a)
+                for a in sorted(self.ledger.algos.values(), key=lambda a: a.algo_id)
+                if a.account_id == account_id and a.is_open
+            ],
         }
 
     def find_orders(self, client_order_id: str) -> list[dict[str, Any]]:
-        return [
+        found = [
             self.order_dict(o) for o in self.ledger.orders.values() if o.client_order_id == client_order_id
+        ]
+        return found + [
+            self.algo_dict(a) for a in self.ledger.algos.values() if a.client_algo_id == client_order_id
         ]
 
     # -- persistence -----------------------------------------------------------------------------------
@@ -106,6 +133,7 @@ class FuturesEngine(TickingMixin):
         self.books.clear()
         self._outbox.clear()
         self.next_funding.clear()
+        self._force_held.clear()
 
     def dump(self) -> dict[str, Any]:
         return {

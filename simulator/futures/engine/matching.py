@@ -106,6 +106,7 @@ class MatchingMixin(EngineBase):
                         break
                     qty = min(remaining, level[1])
                     self._apply_fill(order, qty, price, maker=False)
+                    self.market.consume(order.symbol, book_side, price, qty)
                     level[1] -= qty
                     if level[1] <= 0:
                         synth.pop(0)

@@ -17,7 +17,11 @@ class MarketPort(Protocol):
     def best_bid_ask(self, symbol: str) -> tuple[Decimal | None, Decimal | None]: ...
 
     def synthetic_levels(self, symbol: str, book_side: str, depth: int) -> list[tuple[Decimal, Decimal]]:
-        """`book_side` is "asks" (what a BUY takes) or "bids" (what a SELL takes), best first."""
+        """`book_side`: "asks" (a BUY takes) or "bids" (a SELL takes); best first, net of `consume`."""
+        ...
+
+    def consume(self, symbol: str, book_side: str, price: Decimal, qty: Decimal) -> None:
+        """A taker used `qty` of a synthetic level; it stays used until core rebuilds the book (next tick)."""
         ...
 
     def record_trade(

@@ -17,6 +17,7 @@ from simulator.futures.engine.placing import is_closing
 ZERO = Decimal(0)
 MARGIN_CALL_RATIO = Decimal("0.8")
 MARK_PUBLISH_MS = 1000
+FORCE_ORDER_WINDOW_MS = 1000  # Binance pushes at most one liquidation snapshot per symbol per second
 
 
 class TickingMixin(AlgoMixin):
@@ -24,12 +25,17 @@ class TickingMixin(AlgoMixin):
     next_funding: dict[str, int]
     last_rate: dict[str, Decimal]
     _last_mark_publish: int
+    # symbol -> time of the last forceOrder push, and the largest liquidation held back since then
+    _force_sent: dict[str, int]
+    _force_held: dict[str, dict[str, Any]]
 
     def init_ticking(self) -> None:
         self.funding_history = funding.load_history()
         self.next_funding = {}
         self.last_rate = {}
         self._last_mark_publish = 0
+        self._force_sent = {}
+        self._force_held = {}
 
     def tick(self, now_ms: int, sim_ms: int, symbols: list[str]) -> None:
         self.update_marks(symbols)
@@ -38,6 +44,7 @@ class TickingMixin(AlgoMixin):
         self.check_liquidations()
         self.check_countdowns(now_ms)
         self.check_gtd(now_ms)
+        self.release_force_orders(now_ms)
         if now_ms - self._last_mark_publish >= MARK_PUBLISH_MS:
             self._last_mark_publish = now_ms
             self.publish_marks(now_ms, symbols)
@@ -233,9 +240,24 @@ class TickingMixin(AlgoMixin):
             if shortfall > 0:
                 acc.wallet[spec.margin_asset] = wallet + shortfall
                 self.add_income(account_id, pos.symbol, "INSURANCE_CLEAR", shortfall, spec.margin_asset, now)
-            payload = events.force_order(order, spec, event_ms=now, price=mark)
-            self.market.publish(f"{pos.symbol.lower()}@forceOrder", payload)
+            self.push_force_order(pos.symbol, events.force_order(order, spec, event_ms=now, price=mark), now)
+
+    def push_force_order(self, symbol: str, payload: dict[str, Any], now_ms: int) -> None:
+        """`@forceOrder` / `!forceOrder@arr` carry the largest liquidation per symbol per 1000 ms."""
+        if now_ms - self._force_sent.get(symbol, -FORCE_ORDER_WINDOW_MS) >= FORCE_ORDER_WINDOW_MS:
+            self._force_sent[symbol] = now_ms
+            self.market.publish(f"{symbol.lower()}@forceOrder", payload)
             self.market.publish("!forceOrder@arr", payload)
+            return
+        held = self._force_held.get(symbol)
+        if held is None or Decimal(payload["o"]["q"]) > Decimal(held["o"]["q"]):
+            self._force_held[symbol] = payload
+
+    def release_force_orders(self, now_ms: int) -> None:
+        for symbol, payload in list(self._force_held.items()):
+            if now_ms - self._force_sent.get(symbol, 0) >= FORCE_ORDER_WINDOW_MS:
+                del self._force_held[symbol]
+                self.push_force_order(symbol, {**payload, "E": now_ms}, now_ms)
 
     # -- countdown / GTD ------------------------------------------------------------------------------
     def check_countdowns(self, now_ms: int) -> None:

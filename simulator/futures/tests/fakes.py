@@ -48,6 +48,8 @@ class FakeMarket:
         self.levels = 20
         self.trades: list[tuple[str, Decimal, Decimal, bool, int]] = []
         self.published: list[tuple[str, Any]] = []
+        # Synthetic quantity takers used; tests that move the price may clear it like a core tick would.
+        self.taken: dict[tuple[str, str, Decimal], Decimal] = {}
 
     def last_price(self, symbol: str) -> Decimal | None:
         return self.prices.get(symbol)
@@ -63,9 +65,15 @@ class FakeMarket:
         if p is None:
             return []
         sign = 1 if book_side == "asks" else -1
-        return [
+        levels = [
             (p + sign * self.step[symbol] * i, self.level_qty) for i in range(1, min(depth, self.levels) + 1)
         ]
+        out = [(price, qty - self.taken.get((symbol, book_side, price), Decimal(0))) for price, qty in levels]
+        return [(price, qty) for price, qty in out if qty > 0]
+
+    def consume(self, symbol: str, book_side: str, price: Decimal, qty: Decimal) -> None:
+        key = (symbol, book_side, price)
+        self.taken[key] = self.taken.get(key, Decimal(0)) + qty
 
     def record_trade(
         self, symbol: str, price: Decimal, qty: Decimal, buyer_is_maker: bool, time_ms: int
@@ -89,8 +97,15 @@ class Harness:
             all_symbols=lambda: [SPECS["BTCUSDT"], SPECS["ETHUSDT"]],
         )
 
-    def of(self, account_id: str, kind: str | None = None) -> list[dict[str, Any]]:
-        return [e for a, e in self.events if a == account_id and (kind is None or e["e"] == kind)]
+    def of(self, account_id: str, kind: str | None = None, *, deposits: bool = False) -> list[dict[str, Any]]:
+        """Events of one account; the DEPOSIT/WITHDRAW updates of test set-up funding only with `deposits`."""
+        return [
+            e
+            for a, e in self.events
+            if a == account_id
+            and (kind is None or e["e"] == kind)
+            and (deposits or e.get("a", {}).get("m") not in ("DEPOSIT", "WITHDRAW"))
+        ]
 
     def tick(self, *, advance_ms: int = 1000, sim_advance_ms: int = 0) -> None:
         self.clock.now += advance_ms

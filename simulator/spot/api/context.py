@@ -34,6 +34,8 @@ class Ctx:
     # REST passes its request (order-count headers land on it); the WebSocket API passes the peer address.
     request: web.Request | None
     ip: str
+    # Orders this request added to the unfilled-order count (taken back if the request fails).
+    orders_counted: int = 0
 
     @property
     def account_id(self) -> str:
@@ -44,3 +46,10 @@ class Ctx:
 
     def count_order(self) -> None:
         self.exchange.ratelimit.charge_order(self.request, self.account_id, "spot")
+        self.orders_counted += 1
+
+    def uncount_orders(self) -> None:
+        """Only successful placements count towards ORDERS (SPOT-DOCS "Unfilled Order Count Rules")."""
+        for _ in range(self.orders_counted):
+            self.exchange.ratelimit.order_filled(self.account_id, "spot")
+        self.orders_counted = 0

@@ -34,6 +34,7 @@ def run(operation: Operation, ctx: Ctx, params: Params) -> Any:
         return operation.op(ctx, params)
     except BinanceError:
         ctx.charge(1)
+        ctx.uncount_orders()
         raise
 
 

@@ -54,6 +54,8 @@ class StpMode(StrEnum):
     EXPIRE_MAKER = "EXPIRE_MAKER"
     EXPIRE_BOTH = "EXPIRE_BOTH"
     DECREMENT = "DECREMENT"
+    # Within one account (the simulator has no trade groups) TRANSFER behaves exactly as DECREMENT.
+    TRANSFER = "TRANSFER"
 
 
 class RespType(StrEnum):

@@ -150,7 +150,7 @@ class MatchingMixin(EngineState):
                 "transactTime": self.now_ms(),
             }
         )
-        if mode == StpMode.DECREMENT:
+        if mode in (StpMode.DECREMENT, StpMode.TRANSFER):
             return self._decrement(taker, maker, qty, match_id)
         expire_taker = mode in (StpMode.EXPIRE_TAKER, StpMode.EXPIRE_BOTH)
         expire_maker = mode in (StpMode.EXPIRE_MAKER, StpMode.EXPIRE_BOTH)
