@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import string
+import time
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -31,6 +32,9 @@ class Account:
     public_key_pem: str | None = None
     permissions: set[str] = field(default_factory=lambda: {"SPOT", "FUTURES"})
     read_only: bool = False
+    # Key restrictions as /sapi/v1/account/apiRestrictions reports them; a platform must refuse such keys.
+    enable_withdrawals: bool = False
+    created_ms: int = field(default_factory=lambda: int(time.time() * 1000))
     # Parsed public key, cached because loading PEM on every request costs more than verifying.
     _public_key: Any = field(default=None, repr=False, compare=False)
 
@@ -48,6 +52,8 @@ class Account:
             "public_key_pem": self.public_key_pem,
             "permissions": sorted(self.permissions),
             "read_only": self.read_only,
+            "enable_withdrawals": self.enable_withdrawals,
+            "created_ms": self.created_ms,
         }
 
     @classmethod
@@ -60,6 +66,8 @@ class Account:
             public_key_pem=data.get("public_key_pem"),
             permissions=set(data.get("permissions", PERMISSIONS)),
             read_only=bool(data.get("read_only", False)),
+            enable_withdrawals=bool(data.get("enable_withdrawals", False)),
+            created_ms=int(data.get("created_ms") or time.time() * 1000),
         )
 
 
@@ -99,6 +107,18 @@ def _check_public_key(key_type: KeyType, pem: str) -> None:
         raise BinanceError(-1130, "RSA keys must be 2048 to 4096 bits.")
 
 
+def _permissions(requested: list[str] | None) -> tuple[set[str], bool]:
+    perms = set(requested) if requested is not None else {"SPOT", "FUTURES"}
+    read_only = "READ_ONLY" in perms
+    perms.discard("READ_ONLY")
+    if read_only and not perms:
+        # ["READ_ONLY"] alone is Binance's "Enable Reading"-only key: reads both markets, trades neither.
+        perms = {"SPOT", "FUTURES"}
+    if not perms <= set(PERMISSIONS):
+        raise BinanceError(-1130, "Data sent for parameter 'permissions' is not valid.")
+    return perms, read_only
+
+
 class AccountStore:
     def __init__(self) -> None:
         self._by_id: dict[str, Account] = {}
@@ -118,9 +138,47 @@ class AccountStore:
         return self._by_key.get(api_key)
 
     def add(self, account: Account) -> Account:
-        self._by_id[account.account_id] = account
+        # The first key names the account; later keys of the same account (rotation) only authenticate.
+        self._by_id.setdefault(account.account_id, account)
         self._by_key[account.api_key] = account
         return account
+
+    def keys_of(self, account_id: str) -> list[Account]:
+        return [key for key in self._by_key.values() if key.account_id == account_id]
+
+    def add_key(
+        self,
+        account_id: str,
+        *,
+        key_type: KeyType = "HMAC",
+        public_key: str | None = None,
+        permissions: list[str] | None = None,
+        enable_withdrawals: bool = False,
+    ) -> CreatedAccount:
+        """Give an existing account another API key, as a user does before retiring the old one."""
+        if account_id not in self._by_id:
+            raise BinanceError(-1130, f"Unknown account {account_id}.", status=404)
+        return self._new_key(
+            account_id,
+            key_type=key_type,
+            public_key=public_key,
+            permissions=permissions,
+            api_key=None,
+            secret=None,
+            enable_withdrawals=enable_withdrawals,
+        )
+
+    def revoke_key(self, account_id: str, api_key: str) -> None:
+        key = self._by_key.get(api_key)
+        if key is None or key.account_id != account_id:
+            raise BinanceError(-1130, f"Account {account_id} has no key {api_key[:8]}....", status=404)
+        if len(self.keys_of(account_id)) == 1:
+            raise BinanceError(
+                -1130, "An account keeps at least one key; add another before revoking this one."
+            )
+        del self._by_key[api_key]
+        if self._by_id[account_id] is key:
+            self._by_id[account_id] = self.keys_of(account_id)[0]
 
     def create(
         self,
@@ -131,24 +189,8 @@ class AccountStore:
         account_id: str | None = None,
         api_key: str | None = None,
         secret: str | None = None,
+        enable_withdrawals: bool = False,
     ) -> CreatedAccount:
-        if key_type not in KEY_TYPES:
-            raise BinanceError(-1130, "Data sent for parameter 'key_type' is not valid.")
-        perms = (
-            set(permissions)
-            if permissions is not None
-            else {
-                "SPOT",
-                "FUTURES",
-            }
-        )
-        read_only = "READ_ONLY" in perms
-        perms.discard("READ_ONLY")
-        if read_only and not perms:
-            # ["READ_ONLY"] alone is Binance's "Enable Reading"-only key: reads both markets, trades neither.
-            perms = {"SPOT", "FUTURES"}
-        if not perms <= set(PERMISSIONS):
-            raise BinanceError(-1130, "Data sent for parameter 'permissions' is not valid.")
         if account_id is None:
             while str(self._next_id) in self._by_id:
                 self._next_id += 1
@@ -156,6 +198,32 @@ class AccountStore:
             self._next_id += 1
         elif account_id in self._by_id:
             raise BinanceError(-1130, f"Account {account_id} already exists.")
+        return self._new_key(
+            account_id,
+            key_type=key_type,
+            public_key=public_key,
+            permissions=permissions,
+            api_key=api_key,
+            secret=secret,
+            enable_withdrawals=enable_withdrawals,
+        )
+
+    def _new_key(
+        self,
+        account_id: str,
+        *,
+        key_type: KeyType,
+        public_key: str | None,
+        permissions: list[str] | None,
+        api_key: str | None,
+        secret: str | None,
+        enable_withdrawals: bool,
+    ) -> CreatedAccount:
+        if key_type not in KEY_TYPES:
+            raise BinanceError(-1130, "Data sent for parameter 'key_type' is not valid.")
+        perms, read_only = _permissions(permissions)
+        if api_key is not None and api_key in self._by_key:
+            raise BinanceError(-1130, "That API key is already in use.")
         private_pem: str | None = None
         public_pem: str | None = None
         if key_type == "HMAC":
@@ -173,14 +241,15 @@ class AccountStore:
             public_key_pem=public_pem,
             permissions=perms,
             read_only=read_only,
+            enable_withdrawals=enable_withdrawals,
         )
         self.add(account)
         return CreatedAccount(account=account, private_key_pem=private_pem)
 
     def remove(self, account_id: str) -> None:
-        account = self._by_id.pop(account_id, None)
-        if account is not None:
-            self._by_key.pop(account.api_key, None)
+        self._by_id.pop(account_id, None)
+        for key in [k for k, a in self._by_key.items() if a.account_id == account_id]:
+            del self._by_key[key]
 
     def reset(self) -> None:
         self._by_id.clear()
@@ -188,7 +257,10 @@ class AccountStore:
         self._next_id = 1
 
     def dump_state(self) -> list[dict[str, Any]]:
-        return [account.to_state() for account in self._by_id.values()]
+        # Every key, primaries first: after a restart rotated keys still work and name the same accounts.
+        primaries = list(self._by_id.values())
+        others = [key for key in self._by_key.values() if all(key is not p for p in primaries)]
+        return [account.to_state() for account in primaries + others]
 
     def load_state(self, data: list[dict[str, Any]]) -> None:
         self.reset()

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from simulator import control, persistence
+from simulator import control, persistence, sapi
 from simulator.errors import BinanceError, error_middleware
 from simulator.exchange import Exchange
 from simulator.faults import make_middleware
@@ -92,6 +92,7 @@ def create_app(config: Config) -> web.Application:
     rest_futures.add_routes(app)
     stream_server.add_routes(app)
     control.add_routes(app)
+    sapi.add_routes(app)
     _setup_extensions(app, exchange)
     if config.state_file is not None:
         persistence.load(exchange, config.state_file)

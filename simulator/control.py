@@ -13,6 +13,7 @@ from simulator.faults import parse_faults
 if TYPE_CHECKING:
     from aiohttp import web
 
+    from simulator.accounts import Account
     from simulator.exchange import Exchange
 
 
@@ -56,11 +57,21 @@ async def create_account(request: web.Request) -> web.Response:
             raise BinanceError(-1130, f"'{key}' must be a string.")
     if body.get("api_key") is not None and not API_KEY_RE.match(body["api_key"]):
         raise BinanceError(-1130, "'api_key' must be 64 letters or digits.")
+    _check_key_fields(body)
+    account, private_pem = exchange.create_account(body)
+    return json_response(_key_view(account, private_pem), status=201)
+
+
+def _check_key_fields(body: dict[str, Any]) -> None:
     if "permissions" in body and not (
         isinstance(body["permissions"], list) and all(isinstance(p, str) for p in body["permissions"])
     ):
         raise BinanceError(-1130, "'permissions' must be a list of strings.")
-    account, private_pem = exchange.create_account(body)
+    if "enable_withdrawals" in body and not isinstance(body["enable_withdrawals"], bool):
+        raise BinanceError(-1130, "'enable_withdrawals' must be true or false.")
+
+
+def _key_view(account: Account, private_pem: str | None) -> dict[str, Any]:
     out: dict[str, Any] = {
         "account_id": account.account_id,
         "api_key": account.api_key,
@@ -71,7 +82,30 @@ async def create_account(request: web.Request) -> web.Response:
         out["private_key"] = private_pem
     if account.public_key_pem is not None:
         out["public_key"] = account.public_key_pem
-    return json_response(out, status=201)
+    return out
+
+
+async def add_key(request: web.Request) -> web.Response:
+    """Another API key for an existing account (key rotation): same balances, orders and positions."""
+    exchange = _exchange(request)
+    body = await _body(request)
+    for key in ("key_type", "public_key"):
+        if body.get(key) is not None and not isinstance(body[key], str):
+            raise BinanceError(-1130, f"'{key}' must be a string.")
+    _check_key_fields(body)
+    created = exchange.accounts.add_key(
+        request.match_info["account_id"],
+        key_type=body.get("key_type", "HMAC"),
+        public_key=body.get("public_key"),
+        permissions=body.get("permissions"),
+        enable_withdrawals=bool(body.get("enable_withdrawals", False)),
+    )
+    return json_response(_key_view(created.account, created.private_key_pem), status=201)
+
+
+async def revoke_key(request: web.Request) -> web.Response:
+    _exchange(request).accounts.revoke_key(request.match_info["account_id"], request.match_info["api_key"])
+    return json_response({})
 
 
 async def list_accounts(request: web.Request) -> web.Response:
@@ -228,6 +262,8 @@ def add_routes(app: web.Application) -> None:
     r.add_get("/_sim/accounts", list_accounts)
     r.add_get("/_sim/accounts/{account_id}", get_account)
     r.add_post("/_sim/accounts/{account_id}/balances", set_balances)
+    r.add_post("/_sim/accounts/{account_id}/keys", add_key)
+    r.add_delete("/_sim/accounts/{account_id}/keys/{api_key}", revoke_key)
     r.add_get("/_sim/orders", find_orders)
     r.add_post("/_sim/faults", set_faults)
     r.add_get("/_sim/faults", get_faults)

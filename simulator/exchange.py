@@ -91,6 +91,7 @@ class Exchange:
             account_id=body.get("account_id"),
             api_key=body.get("api_key"),
             secret=body.get("api_secret"),
+            enable_withdrawals=bool(body.get("enable_withdrawals", False)),
         )
         for name, ext in self.extensions.items():
             try:

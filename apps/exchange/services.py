@@ -138,8 +138,9 @@ def _verify_against_exchange(rt: Runtime, c: ApiCredential) -> Verification:
         return Verification(
             ok=False, permissions=result.permissions, problem=f"The exchange refused the key: {primary_error}"
         )
-    # The account's canWithdraw is account-wide; whether this key may withdraw is a key restriction that
-    # only live Binance publishes (/sapi apiRestrictions). Elsewhere the check is reported as not possible.
+    # The account's canWithdraw is account-wide; whether this key may withdraw is a key restriction read
+    # from /sapi apiRestrictions (live and the local exchange serve it; the spot testnet does not, so there
+    # the check is reported as not possible).
     restrictions, restrictions_error = _probe(rt, "spot.api_restrictions", active)
     if restrictions is not None:
         result.permissions["key_restrictions"] = restrictions

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,7 +20,12 @@ if TYPE_CHECKING:
 
     from simulator.exchange import Exchange
 
-PAYLOADS = Path("/work/shared/reference/payloads")
+# The recorded payloads live in shared/, beside the repository (TRADER_SHARED_DIR overrides).
+PAYLOADS = (
+    Path(os.environ.get("TRADER_SHARED_DIR", Path(__file__).resolve().parents[2].parent / "shared"))
+    / "reference"
+    / "payloads"
+)
 
 
 def small_config(**overrides: Any) -> Config:

@@ -131,7 +131,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     _spot("my_trades", "get", "myTrades", weight=20, **_ACCOUNT),
     _spot("commission", "get", "account/commission", weight=20, **_ACCOUNT),
     _spot("rate_limit_order", "get", "rateLimit/order", weight=40, **_ACCOUNT),
-    # Key-level restrictions (withdrawals, futures); only live Binance serves /sapi.
+    # Key-level restrictions (withdrawals, futures): served by live Binance and the local exchange.
     _spot(
         "api_restrictions", "get", "account/apiRestrictions", version=1, weight=1, family="sapi", **_ACCOUNT
     ),

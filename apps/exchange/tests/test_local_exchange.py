@@ -351,3 +351,42 @@ async def test_the_spot_user_stream_subscribes_over_the_websocket_api_and_delive
                 pytest.fail("no executionReport for the order")
     finally:
         await gateway.close()
+
+
+def test_verification_reads_the_keys_restrictions_from_the_exchange(sim, runtime_for, admin_user) -> None:
+    from apps.exchange import services
+
+    created = sim.create_account(balances={"USDT": "10"}, futures_balances={"USDT": "10"})
+    rt = runtime_for(sim.url)
+    credential = services.credential_add(
+        actor=admin_user,
+        environment="sim",
+        market="spot",
+        key_type="HMAC",
+        api_key=created["api_key"],
+        secret=created["api_secret"],
+    )
+    result = services.credential_verify(actor=admin_user, credential=credential, rt=rt)
+    assert result.ok, result.problem
+    assert result.permissions["key_restrictions"]["enableWithdrawals"] is False
+    assert not any("could not be checked" in w for w in result.warnings)
+
+
+def test_a_key_the_exchange_says_can_withdraw_is_refused(sim, runtime_for, admin_user) -> None:
+    from apps.exchange import services
+
+    created = sim.create_account(balances={"USDT": "10"}, enable_withdrawals=True)
+    rt = runtime_for(sim.url)
+    credential = services.credential_add(
+        actor=admin_user,
+        environment="sim",
+        market="spot",
+        key_type="HMAC",
+        api_key=created["api_key"],
+        secret=created["api_secret"],
+    )
+    result = services.credential_verify(actor=admin_user, credential=credential, rt=rt)
+    assert not result.ok
+    assert result.problem == "This key can withdraw funds. Create a key without withdrawal permission."
+    credential.refresh_from_db()
+    assert credential.status == "pending"

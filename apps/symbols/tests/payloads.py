@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-PAYLOADS = Path("/work/shared/reference/payloads")
+# The recorded payloads live in shared/, beside the repository (TRADER_SHARED_DIR overrides).
+PAYLOADS = (
+    Path(os.environ.get("TRADER_SHARED_DIR", Path(__file__).resolve().parents[3].parent / "shared"))
+    / "reference"
+    / "payloads"
+)
 SPOT_2025 = "spot_exchangeInfo_2025-08.json"
 FUTURES_2025 = "futures_exchangeInfo_2025-08.json"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,12 @@ from simulator.futures.domain.errors import FuturesError
 from simulator.futures.domain.symbol import FuturesSymbol, from_exchange_info
 from simulator.futures.engine.engine import FuturesEngine
 
-PAYLOADS = Path("/work/shared/reference/payloads")
+# The recorded payloads live in shared/, beside the repository (TRADER_SHARED_DIR overrides).
+PAYLOADS = (
+    Path(os.environ.get("TRADER_SHARED_DIR", Path(__file__).resolve().parents[3].parent / "shared"))
+    / "reference"
+    / "payloads"
+)
 _INFO = json.loads((PAYLOADS / "futures_exchangeInfo_2025-08.json").read_text())
 SPECS: dict[str, FuturesSymbol] = {row["symbol"]: from_exchange_info(row) for row in _INFO["symbols"]}
 
