@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -291,6 +292,12 @@ def run() -> int:
     env["REDIS_URL"] = ensure_redis(bundled_only=False)
     env.setdefault("DJANGO_SETTINGS_MODULE", "trader.settings")
     env.setdefault("PYTHONUNBUFFERED", "1")
+    # Exchange calls happen in the worker and streams processes too; prometheus_client's multiprocess
+    # mode lets web's /metrics add up every process. Files of an earlier run would be counted twice.
+    metrics_dir = RUN / "prometheus"
+    shutil.rmtree(metrics_dir, ignore_errors=True)
+    metrics_dir.mkdir(parents=True)
+    env.setdefault("PROMETHEUS_MULTIPROC_DIR", str(metrics_dir))
     log(f"Redis: {env['REDIS_URL']}")
     manage("migrate", "--noinput", "-v", "0", env=env)
     manage("collectstatic", "--noinput", "-v", "0", env=env)

@@ -148,6 +148,11 @@ def test_the_platform_comes_up_ready_and_stops_cleanly(tmp_path: Path, exchange_
             token = _token(url, password_file.read_text().strip())
             assert "BTCUSDT" in _wait_symbols(url, token, "SPOT", timeout=60, run_dir=tmp_path)
             assert "BTCUSDT" in _wait_symbols(url, token, "USDM", timeout=30, run_dir=tmp_path)
+            # Only the symbol sync, a process of its own, reads futures exchangeInfo: web's /metrics shows
+            # it because every process writes to the shared multiprocess directory.
+            status, metrics = _get(f"{url}/metrics")
+            assert status == 200
+            assert b'trader_exchange_requests_total{endpoint="futures.exchange_info"' in metrics
     finally:
         supervisor.send_signal(signal.SIGTERM)
         output = supervisor.communicate(timeout=60)[0].decode()
