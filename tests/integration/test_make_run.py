@@ -148,6 +148,25 @@ def test_the_platform_comes_up_ready_and_stops_cleanly(tmp_path: Path, exchange_
             token = _token(url, password_file.read_text().strip())
             assert "BTCUSDT" in _wait_symbols(url, token, "SPOT", timeout=60, run_dir=tmp_path)
             assert "BTCUSDT" in _wait_symbols(url, token, "USDM", timeout=30, run_dir=tmp_path)
+            # A signed call from another process of the platform: the key is bootstrapped from the
+            # environment, encrypted into the database and used; the leak check below needs all three.
+            signed = subprocess.run(
+                [
+                    sys.executable,
+                    "manage.py",
+                    "shell",
+                    "-c",
+                    "from apps.exchange.gateway import get_gateway as g; "
+                    "print(g().account('spot').can_trade)",
+                ],
+                cwd=ROOT,
+                env={**env, "DJANGO_SETTINGS_MODULE": "trader.settings"},
+                capture_output=True,
+                text=True,
+                timeout=60,
+                check=False,
+            )
+            assert signed.returncode == 0 and signed.stdout.strip().endswith("True"), signed.stderr
             # Only the symbol sync, a process of its own, reads futures exchangeInfo: web's /metrics shows
             # it because every process writes to the shared multiprocess directory.
             status, metrics = _get(f"{url}/metrics")
@@ -165,6 +184,32 @@ def test_the_platform_comes_up_ready_and_stops_cleanly(tmp_path: Path, exchange_
             not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text().lower()
         )
     assert not (tmp_path / "platform.pid").exists()
+    _assert_no_secret_leaked(tmp_path, output)
+
+
+def _assert_no_secret_leaked(run_dir: Path, output: str) -> None:
+    """After a full run, no process log, the supervisor's output or the database holds a secret in clear.
+
+    The exchange secret the platform used (the local exchange's dev key, bootstrapped on `sim`) and the
+    master key that encrypts it are searched for; the local exchange's own log is left out, since that
+    is the exchange's side, not ours.
+    """
+    from django.conf import settings
+
+    secrets = [settings.TRADER_EXCHANGE_API_SECRET]
+    master_key_file = run_dir / "master_key"
+    if master_key_file.exists():
+        secrets.append(master_key_file.read_text().strip())
+    haystacks = {"supervisor output": output.encode()}
+    for log in (run_dir / "logs").glob("*.log"):
+        if log.name != "exchange.log":
+            haystacks[log.name] = log.read_bytes()
+    for db_file in run_dir.glob("db.sqlite3*"):  # the WAL file holds recent writes
+        haystacks[db_file.name] = db_file.read_bytes()
+    assert "db.sqlite3" in haystacks and len(secrets) == 2
+    for secret in filter(None, secrets):
+        for where, content in haystacks.items():
+            assert secret.encode() not in content, f"a secret appears in clear in {where}"
 
 
 def test_a_failed_symbol_sync_at_start_is_logged_in_one_line_and_not_fatal(
