@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,12 +19,8 @@ if TYPE_CHECKING:
 
     from simulator.exchange import Exchange
 
-# The recorded payloads live in shared/, beside the repository (TRADER_SHARED_DIR overrides).
-PAYLOADS = (
-    Path(os.environ.get("TRADER_SHARED_DIR", Path(__file__).resolve().parents[2].parent / "shared"))
-    / "reference"
-    / "payloads"
-)
+# Real recorded Binance payloads, kept in the repository (tests/resources/payloads, with provenance).
+PAYLOADS = Path(__file__).resolve().parents[2] / "tests" / "resources" / "payloads"
 
 
 def small_config(**overrides: Any) -> Config:

@@ -1,20 +1,15 @@
-"""Recorded Binance exchangeInfo payloads (/work/shared/reference/payloads) and small edits of them."""
+"""Recorded Binance exchangeInfo payloads (tests/resources/payloads) and small edits of them."""
 
 from __future__ import annotations
 
 import copy
 import json
-import os
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-# The recorded payloads live in shared/, beside the repository (TRADER_SHARED_DIR overrides).
-PAYLOADS = (
-    Path(os.environ.get("TRADER_SHARED_DIR", Path(__file__).resolve().parents[3].parent / "shared"))
-    / "reference"
-    / "payloads"
-)
+# Real recorded Binance payloads, kept in the repository (tests/resources/payloads, with provenance).
+PAYLOADS = Path(__file__).resolve().parents[3] / "tests" / "resources" / "payloads"
 SPOT_2025 = "spot_exchangeInfo_2025-08.json"
 FUTURES_2025 = "futures_exchangeInfo_2025-08.json"
 

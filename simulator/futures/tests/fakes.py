@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -12,12 +11,8 @@ from simulator.futures.domain.errors import FuturesError
 from simulator.futures.domain.symbol import FuturesSymbol, from_exchange_info
 from simulator.futures.engine.engine import FuturesEngine
 
-# The recorded payloads live in shared/, beside the repository (TRADER_SHARED_DIR overrides).
-PAYLOADS = (
-    Path(os.environ.get("TRADER_SHARED_DIR", Path(__file__).resolve().parents[3].parent / "shared"))
-    / "reference"
-    / "payloads"
-)
+# Real recorded Binance payloads, kept in the repository (tests/resources/payloads, with provenance).
+PAYLOADS = Path(__file__).resolve().parents[3] / "tests" / "resources" / "payloads"
 _INFO = json.loads((PAYLOADS / "futures_exchangeInfo_2025-08.json").read_text())
 SPECS: dict[str, FuturesSymbol] = {row["symbol"]: from_exchange_info(row) for row in _INFO["symbols"]}
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,12 +26,8 @@ if TYPE_CHECKING:
     from simulator.exchange import Exchange
     from simulator.spot.engine import SpotEngine
 
-# The recorded payloads live in shared/, beside the repository (TRADER_SHARED_DIR overrides).
-PAYLOADS = (
-    Path(os.environ.get("TRADER_SHARED_DIR", Path(__file__).resolve().parents[3].parent / "shared"))
-    / "reference"
-    / "payloads"
-)
+# Real recorded Binance payloads, kept in the repository (tests/resources/payloads, with provenance).
+PAYLOADS = Path(__file__).resolve().parents[3] / "tests" / "resources" / "payloads"
 BALANCES = {"USDT": "1000000", "BTC": "10", "ETH": "100", "BNB": "1000"}
 
 
