@@ -29,6 +29,16 @@ class PositionSide(models.TextChoices):
     SHORT = "SHORT", "Short"
 
 
+# The first OrderEvent of every order, written when it is saved PENDING_NEW. Not an event of the state table:
+# nothing moves an order into PENDING_NEW; it is born there.
+CREATED = "CREATE"
+# Amending a resting order (quantity/price) changes no status: a request, then the exchange's answer.
+MODIFY_REQUEST = "MODIFY_REQUEST"
+MODIFIED = "MODIFIED"
+MODIFY_REJECTED = "MODIFY_REJECTED"
+_RECORD_ONLY_EVENTS = (CREATED, MODIFY_REQUEST, MODIFIED, MODIFY_REJECTED)
+
+
 class EventSource(models.TextChoices):
     API = "api", "API request"
     TASK = "task", "Background task"
@@ -64,6 +74,27 @@ class Order(models.Model):
     requested_stop_price = models.DecimalField(**_DIGITS, null=True, blank=True)
     reduce_only = models.BooleanField(default=False)
     position_side = models.CharField(max_length=5, choices=PositionSide.choices, blank=True)
+    close_position = models.BooleanField(default=False, help_text="Futures: close the whole position")
+    working_type = models.CharField(
+        max_length=12, blank=True, help_text="Futures: MARK_PRICE or CONTRACT_PRICE"
+    )
+    trailing_delta = models.PositiveIntegerField(null=True, blank=True, help_text="Spot trailing stop, bips")
+    callback_rate = models.DecimalField(**_DIGITS, null=True, blank=True, help_text="Futures trailing, %")
+    activation_price = models.DecimalField(**_DIGITS, null=True, blank=True, help_text="Futures trailing")
+    # The key a client sent (Idempotency-Key header, else its own client_order_id): the same key from the
+    # same user names the same order, so a retried request never places a second one.
+    idempotency_key = models.CharField(max_length=64, blank=True)
+    # Spot order lists (OCO): every leg is an Order; the legs share the list's clientOrderId.
+    list_client_order_id = models.CharField(max_length=36, blank=True, db_index=True)
+    contingency_type = models.CharField(max_length=8, blank=True, help_text="OCO for a leg of an order list")
+    replaces = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaced_by",
+        help_text="The order this one replaces through a spot cancelReplace",
+    )
 
     # ------------------------------------------------ our state machine (apps.orders.domain.state)
     status = models.CharField(
@@ -73,9 +104,13 @@ class Order(models.Model):
     )
     reject_code = models.IntegerField(null=True, blank=True, help_text="Binance's error code on rejection")
     reject_reason = models.CharField(max_length=500, blank=True)
+    reject_explanation = models.CharField(max_length=500, blank=True, help_text="What the rejection means")
 
     # ------------------------------------------------ exchange truth: only ever copied from Binance's reports
     exchange_order_id = models.BigIntegerField(null=True, blank=True)
+    exchange_algo_id = models.BigIntegerField(
+        null=True, blank=True, help_text="Futures conditional orders: Binance's algoId (its own numbering)"
+    )
     exchange_status = models.CharField(
         max_length=20, blank=True, help_text="Status as Binance last reported it"
     )
@@ -91,7 +126,10 @@ class Order(models.Model):
         ordering = ("-created_at", "-id")
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.CheckConstraint(
-                condition=Q(requested_quantity__isnull=False) | Q(requested_quote_quantity__isnull=False),
+                # A futures closePosition stop closes whatever the position is: it has no size of its own.
+                condition=Q(requested_quantity__isnull=False)
+                | Q(requested_quote_quantity__isnull=False)
+                | Q(close_position=True),
                 name="order_has_a_size",
             ),
             models.CheckConstraint(
@@ -119,6 +157,11 @@ class Order(models.Model):
             ),
             models.CheckConstraint(condition=Q(side__in=Side.values), name="order_side_valid"),
             models.CheckConstraint(condition=Q(market__in=Market.values), name="order_market_valid"),
+            models.UniqueConstraint(
+                fields=["created_by", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="order_idempotency_key_unique_per_user",
+            ),
             # Binance numbers orders per symbol.
             models.UniqueConstraint(
                 fields=["symbol", "exchange_order_id"],
@@ -180,7 +223,9 @@ class OrderEvent(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(max_length=20)
     to_status = models.CharField(max_length=20)
-    event = models.CharField(max_length=20, choices=[(e.value, e.value) for e in Event])
+    event = models.CharField(
+        max_length=20, choices=[(e, e) for e in _RECORD_ONLY_EVENTS] + [(e.value, e.value) for e in Event]
+    )
     source = models.CharField(max_length=10, choices=EventSource.choices)
     # Decimals in a payload (amounts from a report) are stored as strings, never as floats.
     payload = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)

@@ -83,6 +83,7 @@ def _try_transition(
             # Binance's error shape {"code", "msg"} travels in the payload of a rejection.
             changes["reject_code"] = payload.get("code")
             changes["reject_reason"] = str(payload.get("msg", ""))[:500]
+            changes["reject_explanation"] = str(payload.get("explanation", ""))[:500]
         guard = {"status": current, "exchange_executed_qty": row["exchange_executed_qty"]}
         if Order.objects.filter(pk=order_id, **guard).update(**changes) != 1:
             return None

@@ -1,0 +1,78 @@
+"""Celery tasks of the orders app: thin wrappers that take an order id and call one service.
+
+Retries cover temporary errors only (nothing was executed at the exchange), with backoff and jitter. A
+placement is never re-sent after an unknown outcome: that path goes to reconcile_order instead.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Final
+
+from celery import Task, shared_task
+
+from apps.exchange.domain.errors import RateLimitedError, TemporaryError
+
+SUBMIT_RETRIES: Final = 3
+# A reconcile that keeps finding nothing stops once the processing window has passed (REJECTED); these
+# retries cover that window plus temporary errors.
+RECONCILE_RETRIES: Final = 12
+
+
+def _backoff(attempt: int) -> float:
+    return float(min(30, 2**attempt)) + random.uniform(0, 1)
+
+
+@shared_task(bind=True, name="orders.submit_order", max_retries=SUBMIT_RETRIES, acks_late=True)
+def submit_order(self: Task, order_id: int) -> str:
+    from apps.orders.submission import order_submit, order_submit_give_up
+
+    try:
+        return order_submit(order_id=order_id)
+    except (TemporaryError, RateLimitedError) as error:
+        if self.request.retries >= SUBMIT_RETRIES:
+            order_submit_give_up(order_id=order_id, reason=str(error))
+            return "done"
+        raise self.retry(countdown=_backoff(self.request.retries)) from error
+
+
+@shared_task(bind=True, name="orders.reconcile_order", max_retries=RECONCILE_RETRIES, acks_late=True)
+def reconcile_order(self: Task, order_id: int) -> str:
+    from apps.orders.submission import order_reconcile
+
+    try:
+        outcome = order_reconcile(order_id=order_id)
+    except (TemporaryError, RateLimitedError) as error:
+        raise self.retry(countdown=_backoff(self.request.retries)) from error
+    if outcome == "pending":
+        raise self.retry(countdown=5)
+    return outcome
+
+
+@shared_task(bind=True, name="orders.cancel_order", max_retries=SUBMIT_RETRIES, acks_late=True)
+def cancel_order(self: Task, order_id: int) -> str:
+    from apps.orders.cancel import order_cancel_give_up, order_cancel_send
+
+    try:
+        return order_cancel_send(order_id=order_id)
+    except (TemporaryError, RateLimitedError) as error:
+        if self.request.retries >= SUBMIT_RETRIES:
+            order_cancel_give_up(order_id=order_id, reason=str(error))
+            return "unknown"
+        # Cancels are safe to repeat (the gateway already retried within its deadline); the order stays
+        # PENDING_CANCEL until one attempt gets an answer.
+        raise self.retry(countdown=_backoff(self.request.retries)) from error
+
+
+@shared_task(bind=True, name="orders.modify_order", max_retries=SUBMIT_RETRIES, acks_late=True)
+def modify_order(self: Task, order_id: int) -> str:
+    from apps.orders.modify import order_modify_give_up, order_modify_send
+
+    try:
+        return order_modify_send(order_id=order_id)
+    except (TemporaryError, RateLimitedError) as error:
+        if self.request.retries >= SUBMIT_RETRIES:
+            order_modify_give_up(order_id=order_id, error=error)
+            return "done"
+        # Nothing was executed; the request stays pending (MODIFY_REQUEST) until an attempt gets an answer.
+        raise self.retry(countdown=_backoff(self.request.retries)) from error
