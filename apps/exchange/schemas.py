@@ -116,6 +116,39 @@ class OrderWire(TypedDict, total=False):
     fills: list[FillWire]
 
 
+class AmendedOrderWire(TypedDict, total=False):
+    """Spot amend keep-priority's `amendedOrder`: `qty` (not `origQty`), `cumulativeQuoteQty` spelled right,
+    `origClientOrderId` = the id before the amend, `clientOrderId` = the id after it."""
+
+    symbol: str
+    orderId: int
+    orderListId: int
+    origClientOrderId: str
+    clientOrderId: str
+    price: str
+    qty: str
+    executedQty: str
+    preventedQty: str
+    quoteOrderQty: str
+    cumulativeQuoteQty: str
+    status: str
+    timeInForce: str
+    type: str
+    side: str
+    stopPrice: str
+    workingTime: int
+    selfTradePreventionMode: str
+
+
+class OrderAmendWire(TypedDict, total=False):
+    """Spot PUT /api/v3/order/amend/keepPriority."""
+
+    transactTime: int
+    executionId: int
+    amendedOrder: AmendedOrderWire
+    listStatus: dict[str, Any]
+
+
 class OrderListWire(TypedDict, total=False):
     orderListId: int
     contingencyType: str
@@ -143,6 +176,15 @@ class AlgoOrderWire(TypedDict, total=False):
     workingType: str
     createTime: int
     updateTime: int
+
+
+class AlgoOrderCancelWire(TypedDict, total=False):
+    """USD-M DELETE /fapi/v1/algoOrder: an acknowledgement, no algoStatus."""
+
+    algoId: int
+    clientAlgoId: str
+    code: str
+    msg: str
 
 
 class SpotBalanceWire(TypedDict):

@@ -9,7 +9,6 @@ story ends at the trigger, and the fills belong to the order it spawned.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING, Final
 
 from apps.exchange.gateway import get_gateway
@@ -71,7 +70,5 @@ def algo_query(order: Order) -> AlgoOrderReport:
 
 
 def algo_cancel(order: Order) -> AlgoOrderReport:
-    """Cancel; Binance answers a successful algo cancel with {"code": "200", "msg": "success"} and no
-    algoStatus, so a report without one means the cancel went through (a refusal raises instead)."""
-    report = get_gateway().cancel_algo_order(client_algo_id=order.client_order_id)
-    return report if report.status else replace(report, status="CANCELED")
+    """Cancel; the gateway reports a successful algo cancel as CANCELED (a refusal raises instead)."""
+    return get_gateway().cancel_algo_order(client_algo_id=order.client_order_id)

@@ -8,7 +8,6 @@ answer is lost moves the order to UNKNOWN, and reconciliation reads its real sta
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -16,7 +15,6 @@ from django.db import transaction
 from apps.exchange.domain.errors import RejectedError, UnknownOutcomeError
 from apps.exchange.gateway import get_gateway
 from apps.monitoring.services import audit_record
-from apps.orders.domain.report import ReportMismatch
 from apps.orders.domain.state import TERMINAL, InvalidTransition, OrderStatus
 from apps.orders.domain.state import OrderEvent as Event
 from apps.orders.models import EventSource, Order
@@ -26,7 +24,6 @@ from apps.orders.submission import error_payload, gateway_market, order_apply_re
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
-    from apps.exchange.domain.types import OrderReport
 
 logger = logging.getLogger(__name__)
 
@@ -112,22 +109,10 @@ def order_cancel_send(*, order_id: int) -> str:
             )
             schedule_reconcile(order_id)
         return "unknown"
-    order_apply_report(order_id=order_id, report=_cancel_report(order, report), source=EventSource.TASK)
+    # The gateway's cancel report carries the order's own clientOrderId (Binance's origClientOrderId), so
+    # order_apply_report's id checks apply to it as to any other report.
+    order_apply_report(order_id=order_id, report=report, source=EventSource.TASK)
     return "done"
-
-
-def _cancel_report(order: Order, report: OrderReport) -> OrderReport:
-    """The cancel answer about our order, under our clientOrderId.
-
-    Binance's cancel response carries the order's id in `origClientOrderId` and the cancel request's own
-    id in `clientOrderId`, and the gateway's OrderReport keeps only the latter. The exchange order id
-    (assigned at placement) still identifies the order, so it is the id we check before relabeling.
-    """
-    if report.client_order_id == order.client_order_id:
-        return report
-    if order.exchange_order_id is None or report.order_id != order.exchange_order_id:
-        raise ReportMismatch(f"cancel answer for orderId {report.order_id} applied to order {order.pk}")
-    return replace(report, client_order_id=order.client_order_id)
 
 
 def order_cancel_give_up(*, order_id: int, reason: str) -> None:

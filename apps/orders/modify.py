@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
@@ -196,16 +196,15 @@ def _record_replacement(
 
 
 def _amended(order: Order, report: OrderReport, payload: dict[str, Any]) -> None:
-    """Record an accepted amend/modify: the new figures, the exchange's clientOrderId, one MODIFIED event.
+    """Record an accepted amend/modify: the new figures and one MODIFIED event.
 
-    Spot's keep-priority amend gives the order a new clientOrderId when none is sent, and the gateway's
-    amend sends none; the row takes the exchange's id so later queries and stream events still match.
+    The clientOrderId does not change: the gateway's spot amend sends the current id as newClientOrderId
+    (futures modify keeps it anyway), so the report is about the same order under the same id.
     """
     with transaction.atomic():
         Order.objects.filter(pk=order.pk).update(
             requested_quantity=Decimal(payload["quantity"]),
             requested_price=Decimal(payload["price"]),
-            client_order_id=report.client_order_id or order.client_order_id,
             updated_at=timezone.now(),
         )
         OrderEvent.objects.create(
@@ -217,8 +216,7 @@ def _amended(order: Order, report: OrderReport, payload: dict[str, Any]) -> None
             payload=payload | {"clientOrderId": report.client_order_id, "status": report.status},
             created_at=timezone.now(),
         )
-    fixed = replace(report, client_order_id=report.client_order_id or order.client_order_id)
-    order_apply_report(order_id=order.pk, report=fixed, source=EventSource.TASK)
+    order_apply_report(order_id=order.pk, report=report, source=EventSource.TASK)
 
 
 def _modify_failed(order: Order, error: ExchangeError, payload: dict[str, Any]) -> str:

@@ -216,7 +216,8 @@ def order_reconcile(*, order_id: int, now: datetime | None = None) -> Outcome:
         if is_algo(order):
             algo_apply_report(order_id=order_id, report=algo_query(order), source=EventSource.RECONCILE)
             return "done"
-        # By orderId once the exchange gave us one: a spot amend can change the clientOrderId behind our back.
+        # By orderId once the exchange gave us one: an amend sent without newClientOrderId (another client, or
+        # before the gateway kept the id) changes the clientOrderId behind our back.
         report = get_gateway().query_order(
             gateway_market(order.market),
             order.symbol.symbol,
@@ -234,7 +235,7 @@ def order_reconcile(*, order_id: int, now: datetime | None = None) -> Outcome:
         order_transition(order_id=order_id, event=Event.REJECT, source=EventSource.RECONCILE, payload=payload)
         return "done"
     if report.client_order_id != order.client_order_id and report.order_id == order.exchange_order_id:
-        # Same exchange order under a new clientOrderId (an amend whose answer we lost): take the new id.
+        # Same exchange order under a new clientOrderId (amended without keeping our id): take the new id.
         Order.objects.filter(pk=order_id).update(client_order_id=report.client_order_id)
     order_apply_report(order_id=order_id, report=report, source=EventSource.RECONCILE)
     return "done"

@@ -183,7 +183,7 @@ def order(market: Market, wire: schemas.OrderWire) -> OrderReport:
         market=market,
         symbol=wire["symbol"],
         order_id=int(wire["orderId"]),
-        client_order_id=wire.get("clientOrderId", ""),
+        client_order_id=_own_client_order_id(wire),
         status=wire.get("status", ""),
         side=wire.get("side", ""),
         type=wire.get("type", ""),
@@ -198,6 +198,50 @@ def order(market: Market, wire: schemas.OrderWire) -> OrderReport:
         reduce_only=wire.get("reduceOnly"),
         update_time_ms=wire.get("updateTime", wire.get("transactTime", wire.get("time"))),
         fills=fills,
+        order_list_id=int(list_id) if list_id is not None and int(list_id) >= 0 else None,
+    )
+
+
+def _own_client_order_id(wire: schemas.OrderWire) -> str:
+    """The order's own clientOrderId.
+
+    In spot cancel answers (DELETE order, DELETE openOrders, DELETE orderList's orderReports,
+    cancelReplace's cancelResponse) `clientOrderId` is the cancel request's own id and the order's id is
+    `origClientOrderId`; no other order object parsed here carries `origClientOrderId` (futures cancels
+    answer with the order's id in `clientOrderId`; the amend answer is parsed by `amended_order`).
+    """
+    return wire.get("origClientOrderId") or wire.get("clientOrderId", "")
+
+
+def amended_order(wire: schemas.OrderAmendWire) -> OrderReport:
+    """Spot PUT order/amend/keepPriority: `{transactTime, executionId, amendedOrder, listStatus?}`.
+
+    `amendedOrder` is not an order object: the quantity is `qty` (no `origQty`), the quote total is spelled
+    `cumulativeQuoteQty`, it has no time of its own (the answer's `transactTime` is the amend's), and
+    `origClientOrderId` is the id *before* the amend while `clientOrderId` is the order's id now.
+    """
+    amended = wire["amendedOrder"]
+    executed = dec(amended.get("executedQty", "0"))
+    cum_quote = dec(amended.get("cumulativeQuoteQty", amended.get("cummulativeQuoteQty", "0")))
+    list_id = amended.get("orderListId")
+    return OrderReport(
+        market="spot",
+        symbol=amended["symbol"],
+        order_id=int(amended["orderId"]),
+        client_order_id=amended.get("clientOrderId", ""),
+        status=amended.get("status", ""),
+        side=amended.get("side", ""),
+        type=amended.get("type", ""),
+        price=dec(amended.get("price", "0")),
+        orig_qty=dec(amended.get("qty", amended.get("origQty", "0"))),
+        executed_qty=executed,
+        cum_quote=cum_quote,
+        avg_price=cum_quote / executed if executed > 0 else None,
+        time_in_force=amended.get("timeInForce"),
+        stop_price=_opt_dec(amended.get("stopPrice")),
+        position_side=None,
+        reduce_only=None,
+        update_time_ms=wire.get("transactTime"),
         order_list_id=int(list_id) if list_id is not None and int(list_id) >= 0 else None,
     )
 
@@ -227,6 +271,29 @@ def algo_order(wire: schemas.AlgoOrderWire) -> AlgoOrderReport:
         price=_opt_dec(wire.get("price")),
         position_side=wire.get("positionSide"),
         update_time_ms=wire.get("updateTime", wire.get("createTime")),
+    )
+
+
+def canceled_algo_order(wire: schemas.AlgoOrderCancelWire) -> AlgoOrderReport:
+    """USD-M DELETE /fapi/v1/algoOrder answers `{algoId, clientAlgoId, code: "200", msg: "success"}`.
+
+    Binance documents no `algoStatus` in this answer: it is an acknowledgement, and a cancel that did not
+    happen is refused with an error (-2011 "Unknown order sent." once the order triggered or ended). So a
+    successful answer means the algo order is CANCELED now; we say so instead of sending a second call
+    (GET algoOrder) that costs weight and could fail after the cancel already went through.
+    """
+    return AlgoOrderReport(
+        algo_id=int(wire["algoId"]),
+        client_algo_id=wire.get("clientAlgoId", ""),
+        symbol="",
+        side="",
+        order_type="",
+        status="CANCELED",
+        quantity=Decimal(0),
+        trigger_price=None,
+        price=None,
+        position_side=None,
+        update_time_ms=None,
     )
 
 

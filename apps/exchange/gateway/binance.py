@@ -151,8 +151,13 @@ class BinanceGateway:
         order_id: int | None = None,
         client_order_id: str | None = None,
     ) -> OrderReport:
+        # Without newClientOrderId Binance gives the amended order a random new clientOrderId; ours is the
+        # platform's idempotency key, so keep it (Binance allows reusing the current id as the new one).
+        if not client_order_id:
+            client_order_id = self.query_order("spot", symbol, order_id=order_id).client_order_id
         params = {"symbol": symbol, "newQty": wire_decimal(new_quantity)} | _ids(order_id, client_order_id)
-        return parse.order("spot", self._call("spot.order.amend", params)["amendedOrder"])
+        params["newClientOrderId"] = client_order_id
+        return parse.amended_order(self._call("spot.order.amend", params))
 
     def modify_futures_order(
         self,
@@ -206,7 +211,8 @@ class BinanceGateway:
         return parse.algo_order(self._call("futures.algo_order.query", {"clientAlgoId": client_algo_id}))
 
     def cancel_algo_order(self, *, client_algo_id: str) -> AlgoOrderReport:
-        return parse.algo_order(self._call("futures.algo_order.cancel", {"clientAlgoId": client_algo_id}))
+        wire = self._call("futures.algo_order.cancel", {"clientAlgoId": client_algo_id})
+        return parse.canceled_algo_order(wire)
 
     def countdown_cancel_all(self, symbol: str, *, countdown_ms: int) -> None:
         self._call("futures.countdown_cancel_all", {"symbol": symbol, "countdownTime": str(countdown_ms)})

@@ -153,3 +153,68 @@ def test_exchange_info_gives_the_limiter_its_pools() -> None:
     )
     assert info.pools[0].name == "orders:1m"
     assert info.symbols[0].price_precision == 2
+
+
+def test_a_spot_cancel_answer_reports_the_orders_client_id_from_orig_client_order_id() -> None:
+    # DELETE /api/v3/order (Binance's documented example): clientOrderId is the cancel request's own id.
+    wire = {
+        "symbol": "LTCBTC",
+        "origClientOrderId": "myOrder1",
+        "orderId": 4,
+        "orderListId": -1,
+        "clientOrderId": "cancelMyOrder1",
+        "transactTime": 1684804350068,
+        "price": "2.00000000",
+        "origQty": "1.00000000",
+        "executedQty": "0.00000000",
+        "cummulativeQuoteQty": "0.00000000",
+        "status": "CANCELED",
+        "timeInForce": "GTC",
+        "type": "LIMIT",
+        "side": "BUY",
+    }
+    report = parse.order("spot", wire)  # type: ignore[arg-type]
+    assert (report.client_order_id, report.status, report.orig_qty) == ("myOrder1", "CANCELED", Decimal(1))
+
+
+def test_a_spot_amend_answer_parses_qty_and_the_clientorderid_after_the_amend() -> None:
+    wire = {
+        "transactTime": 1741926410255,
+        "executionId": 75,
+        "amendedOrder": {
+            "symbol": "BTCUSDT",
+            "orderId": 33,
+            "orderListId": -1,
+            "origClientOrderId": "before",
+            "clientOrderId": "after",
+            "price": "6.00000000",
+            "qty": "5.00000000",
+            "executedQty": "1.00000000",
+            "preventedQty": "0.00000000",
+            "quoteOrderQty": "0.00000000",
+            "cumulativeQuoteQty": "6.00000000",
+            "status": "PARTIALLY_FILLED",
+            "timeInForce": "GTC",
+            "type": "LIMIT",
+            "side": "SELL",
+            "workingTime": 1741926410242,
+            "selfTradePreventionMode": "NONE",
+        },
+    }
+    report = parse.amended_order(wire)  # type: ignore[arg-type]
+    assert (report.client_order_id, report.orig_qty, report.cum_quote) == ("after", Decimal(5), Decimal(6))
+    assert (report.avg_price, report.update_time_ms, report.order_list_id) == (
+        Decimal(6),
+        1741926410255,
+        None,
+    )
+
+
+def test_an_algo_cancel_acknowledgement_is_a_canceled_report() -> None:
+    wire = {"algoId": 2146760, "clientAlgoId": "6B2I9XVcJpCjqPAJ4YoFX7", "code": "200", "msg": "success"}
+    report = parse.canceled_algo_order(wire)  # type: ignore[arg-type]
+    assert (report.algo_id, report.client_algo_id, report.status) == (
+        2146760,
+        "6B2I9XVcJpCjqPAJ4YoFX7",
+        "CANCELED",
+    )
