@@ -70,7 +70,9 @@ def _check_legs(above: PlacementIntent, below: PlacementIntent) -> None:
         raise OrderRefused(errors)
 
 
-def _save_leg(actor: AbstractBaseUser, leg: PlacementIntent, list_id: str, key: str) -> Order:
+def _save_leg(
+    actor: AbstractBaseUser, leg: PlacementIntent, list_id: str, key: str, contingency: str = OCO
+) -> Order:
     order = Order.objects.create(
         client_order_id=f"tmp-{uuid.uuid4().hex[:24]}",  # replaced by the id-derived one below
         created_by=actor,
@@ -85,7 +87,7 @@ def _save_leg(actor: AbstractBaseUser, leg: PlacementIntent, list_id: str, key: 
         requested_stop_price=leg.stop_price,
         trailing_delta=leg.trailing_delta,
         list_client_order_id=list_id,
-        contingency_type=OCO,
+        contingency_type=contingency,
     )
     order.client_order_id = client_order_id_for(order.pk)
     order.save(update_fields=["client_order_id"])
@@ -162,6 +164,10 @@ def _settle_failure(legs: list[Order], error: ExchangeError, *, lost: bool) -> s
 
 def order_list_submit(*, order: Order) -> str:
     """Send the OCO list that `order` (its first leg) belongs to; both legs must still be PENDING_NEW."""
+    if order.contingency_type != OCO and order.list_client_order_id:
+        from apps.orders.lists_oto import order_oto_submit
+
+        return order_oto_submit(order=order)
     legs = _legs(order)
     if len(legs) != 2 or any(leg.status != OrderStatus.PENDING_NEW for leg in legs):
         return "done"

@@ -96,6 +96,10 @@ class Order(models.Model):
         help_text="The order this one replaces through a spot cancelReplace",
     )
 
+    external = models.BooleanField(
+        default=False, help_text="Placed outside the platform with our key; adopted by reconciliation"
+    )
+
     # ------------------------------------------------ our state machine (apps.orders.domain.state)
     status = models.CharField(
         max_length=20,

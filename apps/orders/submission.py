@@ -141,15 +141,30 @@ def _mark_unknown(order: Order, error: ExchangeError) -> None:
         schedule_reconcile(order.pk)
 
 
-def order_submit(*, order_id: int) -> Outcome:
+def order_submit(*, order_id: int, redelivered: bool = False) -> Outcome:
     """Send a PENDING_NEW order once. Returns "done" (acked or rejected), "unknown" (reconcile scheduled).
 
     Returns "done" without calling the exchange when the order is gone or no longer PENDING_NEW (a
     redelivered task). Temporary errors (nothing executed) propagate for the task to retry.
+    `redelivered`: the broker handed the task out again because a worker died holding it, perhaps after
+    sending; sending again could place the order twice, so the order goes UNKNOWN and is reconciled by
+    its clientOrderId instead (order lists and cancelReplace keep their own paths).
     """
     order = Order.objects.select_related("symbol").filter(pk=order_id).first()
     if order is None or order.status != OrderStatus.PENDING_NEW:
         return "done"
+    if redelivered and not order.list_client_order_id and order.replaces_id is None:
+        payload = {
+            "code": None,
+            "msg": "submission redelivered",
+            "explanation": "A worker died holding this submission; the exchange is asked, never sent twice.",
+        }
+        with transaction.atomic():
+            order_transition(
+                order_id=order_id, event=Event.OUTCOME_UNKNOWN, source=EventSource.TASK, payload=payload
+            )
+            schedule_reconcile(order_id)
+        return "unknown"
     from apps.orders.algo import algo_apply_report, algo_place, is_algo
     from apps.orders.modify import order_replace_send, order_replace_settle
 

@@ -27,8 +27,10 @@ def _backoff(attempt: int) -> float:
 def submit_order(self: Task, order_id: int) -> str:
     from apps.orders.submission import order_submit, order_submit_give_up
 
+    # Redis redelivers an unacknowledged message after its worker died (acks_late): maybe after sending.
+    redelivered = bool((getattr(self.request, "delivery_info", None) or {}).get("redelivered"))
     try:
-        return order_submit(order_id=order_id)
+        return order_submit(order_id=order_id, redelivered=redelivered)
     except (TemporaryError, RateLimitedError) as error:
         if self.request.retries >= SUBMIT_RETRIES:
             order_submit_give_up(order_id=order_id, reason=str(error))
@@ -76,3 +78,17 @@ def modify_order(self: Task, order_id: int) -> str:
             return "done"
         # Nothing was executed; the request stays pending (MODIFY_REQUEST) until an attempt gets an answer.
         raise self.retry(countdown=_backoff(self.request.retries)) from error
+
+
+@shared_task(name="orders.reconcile", acks_late=True, ignore_result=True)
+def reconcile(market: str | None = None, symbol: str | None = None) -> list[dict[str, object]]:
+    """Beat (every 30 s) and on demand: open orders at the exchange against ours, one market or both.
+
+    No retries: the next beat run is the retry, and runs never overlap in effect (every fix is a
+    compare-and-set through the state table).
+    """
+    from apps.orders.reconcile import orders_reconcile, orders_reconcile_all
+
+    if market:
+        return [orders_reconcile(market=market, symbol=symbol).as_dict()]
+    return [r.as_dict() for r in orders_reconcile_all(symbol=symbol)]

@@ -155,6 +155,13 @@ CODE_TABLE: dict[int, CodeRule] = {
     -2022: CodeRule(RejectedError, "ReduceOnly order rejected: it would not reduce the position."),
     -2027: CodeRule(RejectedError, "The position would exceed the maximum allowed at this leverage."),
     -4003: CodeRule(RejectedError, "Quantity must be greater than zero."),
+    -4028: CodeRule(RejectedError, "This leverage is not allowed for the symbol."),
+    -4046: CodeRule(RejectedError, "No need to change: the symbol already has this margin type."),
+    -4047: CodeRule(RejectedError, "The margin type cannot change while the symbol has open orders."),
+    -4048: CodeRule(RejectedError, "The margin type cannot change while the symbol has a position."),
+    -4059: CodeRule(RejectedError, "No need to change: the account already uses this position mode."),
+    -4067: CodeRule(RejectedError, "The position mode cannot change while there are open orders."),
+    -4068: CodeRule(RejectedError, "The position mode cannot change while there is an open position."),
     -4061: CodeRule(
         RejectedError,
         "The order's positionSide does not match the account's position mode (one-way vs hedge).",

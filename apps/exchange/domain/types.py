@@ -215,6 +215,16 @@ class Position:
 
 
 @dataclass(frozen=True)
+class FuturesSymbolConfig:
+    """One USD-M symbol's account settings as the exchange reports them (GET /fapi/v1/symbolConfig)."""
+
+    symbol: str
+    margin_type: str  # ISOLATED or CROSSED
+    leverage: int
+    max_leverage: int  # the highest leverage the symbol's first bracket allows
+
+
+@dataclass(frozen=True)
 class AccountTrade:
     market: Market
     symbol: str

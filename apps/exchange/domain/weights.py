@@ -171,6 +171,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     _fut("income", "get", "income", weight=30, **_ACCOUNT),
     _fut("commission_rate", "get", "commissionRate", weight=20, **_ACCOUNT),
     _fut("leverage_bracket", "get", "leverageBracket", **_ACCOUNT),
+    _fut("symbol_config", "get", "symbolConfig", weight=5, **_ACCOUNT),
     _fut("listen_key.start", "post", "listenKey", **_STREAM),
     _fut("listen_key.keepalive", "put", "listenKey", **_STREAM),
     _fut("listen_key.close", "delete", "listenKey", **_STREAM),

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
         CommissionRates,
         ExchangeInfo,
         FuturesBalance,
+        FuturesSymbolConfig,
         Income,
         Kline,
         MarkPrice,
@@ -108,6 +109,20 @@ class ExchangeGateway(Protocol):
         above: dict[str, str],
         below: dict[str, str],
     ) -> OrderListReport: ...
+    def place_oto(
+        self, symbol: str, *, list_client_order_id: str, working: dict[str, str], pending: dict[str, str]
+    ) -> OrderListReport: ...
+    def place_otoco(
+        self,
+        symbol: str,
+        *,
+        list_client_order_id: str,
+        working: dict[str, str],
+        pending_side: str,
+        pending_quantity: Decimal,
+        pending_above: dict[str, str],
+        pending_below: dict[str, str],
+    ) -> OrderListReport: ...
     def cancel_order_list(self, symbol: str, *, list_client_order_id: str) -> OrderListReport: ...
     def place_algo_order(self, request: OrderRequest) -> AlgoOrderReport: ...
     def query_algo_order(self, *, client_algo_id: str) -> AlgoOrderReport: ...
@@ -119,6 +134,7 @@ class ExchangeGateway(Protocol):
     def set_margin_type(self, symbol: str, margin_type: str) -> None: ...
     def set_position_mode(self, *, hedge: bool) -> None: ...
     def position_mode_is_hedge(self) -> bool: ...
+    def futures_symbol_config(self, symbol: str) -> FuturesSymbolConfig: ...
 
     # ---------------------------------------------------------------- account
     def account(self, market: Market) -> AccountInfo: ...

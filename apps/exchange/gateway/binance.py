@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from apps.exchange.domain import parse
 from apps.exchange.domain.parse import wire_decimal
+from apps.exchange.domain.types import FuturesSymbolConfig
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -43,6 +44,15 @@ def _ids(order_id: int | None, client_order_id: str | None, *, orig: bool = True
 
 def _opt(**values: Any) -> dict[str, str]:
     return {k: str(v) for k, v in values.items() if v is not None}
+
+
+def _prefixed(prefix: str, leg: dict[str, str]) -> dict[str, str]:
+    """An order-list leg in Binance's spelling: {"type": ..} under "working" is workingType."""
+    return {f"{prefix}{k[0].upper()}{k[1:]}": v for k, v in leg.items()}
+
+
+def _list_params(symbol: str, list_client_order_id: str) -> dict[str, str]:
+    return {"symbol": symbol, "listClientOrderId": list_client_order_id, "newOrderRespType": "FULL"}
 
 
 class BinanceGateway:
@@ -200,6 +210,32 @@ class BinanceGateway:
         params |= {f"below{k[0].upper()}{k[1:]}": v for k, v in below.items()}
         return parse.order_list(self._call("spot.order_list.oco", params))
 
+    def place_oto(
+        self, symbol: str, *, list_client_order_id: str, working: dict[str, str], pending: dict[str, str]
+    ) -> OrderListReport:
+        """One working order; the pending one is placed by the exchange once the working one fills."""
+        params = _list_params(symbol, list_client_order_id)
+        params |= _prefixed("working", working) | _prefixed("pending", pending)
+        return parse.order_list(self._call("spot.order_list.oto", params))
+
+    def place_otoco(
+        self,
+        symbol: str,
+        *,
+        list_client_order_id: str,
+        working: dict[str, str],
+        pending_side: str,
+        pending_quantity: Decimal,
+        pending_above: dict[str, str],
+        pending_below: dict[str, str],
+    ) -> OrderListReport:
+        """One working order; once it fills, an OCO pair (one side, one quantity) becomes live."""
+        params = _list_params(symbol, list_client_order_id)
+        params |= {"pendingSide": pending_side, "pendingQuantity": wire_decimal(pending_quantity)}
+        params |= _prefixed("working", working)
+        params |= _prefixed("pendingAbove", pending_above) | _prefixed("pendingBelow", pending_below)
+        return parse.order_list(self._call("spot.order_list.otoco", params))
+
     def cancel_order_list(self, symbol: str, *, list_client_order_id: str) -> OrderListReport:
         params = {"symbol": symbol, "listClientOrderId": list_client_order_id}
         return parse.order_list(self._call("spot.order_list.cancel", params))
@@ -229,6 +265,15 @@ class BinanceGateway:
 
     def position_mode_is_hedge(self) -> bool:
         return bool(self._call("futures.position_mode.query")["dualSidePosition"])
+
+    def futures_symbol_config(self, symbol: str) -> FuturesSymbolConfig:
+        rows = self._call("futures.symbol_config", {"symbol": symbol})
+        row = next(r for r in rows if r["symbol"] == symbol)
+        brackets = self._call("futures.leverage_bracket", {"symbol": symbol})
+        # With a symbol Binance answers one object; some deployments wrap it in a list.
+        table = brackets[0] if isinstance(brackets, list) else brackets
+        max_leverage = max(int(b["initialLeverage"]) for b in table["brackets"])
+        return FuturesSymbolConfig(symbol, str(row["marginType"]), int(row["leverage"]), max_leverage)
 
     # ---------------------------------------------------------------- account
     def account(self, market: Market) -> AccountInfo:

@@ -21,6 +21,7 @@ from apps.exchange.domain.types import (
     Balance,
     CommissionRates,
     FuturesBalance,
+    FuturesSymbolConfig,
     Income,
     OrderListReport,
     OrderReport,
@@ -52,6 +53,7 @@ class FakeGateway(FakeMarketData):
         self.positions_by_symbol: dict[str, Decimal] = defaultdict(Decimal)
         self.entry: dict[str, Decimal] = {}
         self.leverage: dict[str, int] = defaultdict(lambda: 20)
+        self.margin_types: dict[str, str] = defaultdict(lambda: "CROSSED")
         self.hedge = False
         self.orders: dict[tuple[Market, str], _Order] = {}
         self.algo: dict[str, AlgoOrderReport] = {}
@@ -246,6 +248,61 @@ class FakeGateway(FakeMarketData):
             next(self._ids), list_client_order_id, symbol, "OCO", "EXEC_STARTED", "EXECUTING", legs
         )
 
+    def _list_leg(
+        self, symbol: str, list_id: str, n: int, leg: dict[str, str], *, pending: bool
+    ) -> OrderReport:
+        request = OrderRequest(
+            symbol=symbol,
+            side=leg["side"],  # type: ignore[arg-type]
+            type=leg["type"],
+            client_order_id=leg.get("clientOrderId", f"{list_id}-{n}"),
+            quantity=Decimal(leg["quantity"]),
+            price=Decimal(leg["price"]) if "price" in leg else None,
+            stop_price=Decimal(leg["stopPrice"]) if "stopPrice" in leg else None,
+            time_in_force=leg.get("timeInForce"),
+        )
+        if not pending:
+            return self.place_order("spot", request)
+        # A pending leg waits for the working order to fill: the exchange reports it PENDING_NEW.
+        report = replace(self.place_order("spot", replace(request, type="LIMIT")), type=leg["type"])
+        report = replace(report, status="PENDING_NEW")
+        self.orders[("spot", request.client_order_id)].report = report
+        return report
+
+    def place_oto(
+        self, symbol: str, *, list_client_order_id: str, working: dict[str, str], pending: dict[str, str]
+    ) -> OrderListReport:
+        self._enter("place_oto")
+        legs = (
+            self._list_leg(symbol, list_client_order_id, 0, working, pending=False),
+            self._list_leg(symbol, list_client_order_id, 1, pending, pending=True),
+        )
+        return OrderListReport(
+            next(self._ids), list_client_order_id, symbol, "OTO", "EXEC_STARTED", "EXECUTING", legs
+        )
+
+    def place_otoco(
+        self,
+        symbol: str,
+        *,
+        list_client_order_id: str,
+        working: dict[str, str],
+        pending_side: str,
+        pending_quantity: Decimal,
+        pending_above: dict[str, str],
+        pending_below: dict[str, str],
+    ) -> OrderListReport:
+        self._enter("place_otoco")
+        shared = {"side": pending_side, "quantity": str(pending_quantity)}
+        legs = (
+            self._list_leg(symbol, list_client_order_id, 0, working, pending=False),
+            self._list_leg(symbol, list_client_order_id, 1, pending_above | shared, pending=True),
+            self._list_leg(symbol, list_client_order_id, 2, pending_below | shared, pending=True),
+        )
+        return OrderListReport(
+            next(self._ids), list_client_order_id, symbol, "OTO", "EXEC_STARTED", "EXECUTING", legs
+        )
+
     def cancel_order_list(self, symbol: str, *, list_client_order_id: str) -> OrderListReport:
         self._enter("cancel_order_list")
         legs = tuple(
@@ -294,6 +351,9 @@ class FakeGateway(FakeMarketData):
 
     def set_margin_type(self, symbol: str, margin_type: str) -> None:
         self._enter("set_margin_type")
+        if self.margin_types[symbol] == margin_type:
+            raise RejectedError("No need to change margin type.", code=-4046, explanation=explain(-4046, ""))
+        self.margin_types[symbol] = margin_type
 
     def set_position_mode(self, *, hedge: bool) -> None:
         self._enter("set_position_mode")
@@ -302,6 +362,10 @@ class FakeGateway(FakeMarketData):
     def position_mode_is_hedge(self) -> bool:
         self._enter("position_mode_is_hedge")
         return self.hedge
+
+    def futures_symbol_config(self, symbol: str) -> FuturesSymbolConfig:
+        self._enter("futures_symbol_config")
+        return FuturesSymbolConfig(symbol, self.margin_types[symbol], self.leverage[symbol], 125)
 
     # ---------------------------------------------------------------- account
     def account(self, market: Market) -> AccountInfo:

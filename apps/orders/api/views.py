@@ -12,6 +12,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.orders.api.oto import place_oto_list
 from apps.orders.api.serializers import (
     OcoPlaceInputSerializer,
     OrderCancelAllInputSerializer,
@@ -90,6 +91,8 @@ class OrderListPlaceApi(APIView):
     def post(self, request: Request) -> Response:
         if isinstance(request.data, dict) and request.data.get("type") == "OCO":
             return _place_oco(request)
+        if isinstance(request.data, dict) and request.data.get("type") in ("OTO", "OTOCO"):
+            return place_oto_list(request, _idempotency_key(request, None))
         data = OrderPlaceInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         key = _idempotency_key(request, data.validated_data.get("client_order_id"))
