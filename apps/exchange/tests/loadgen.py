@@ -76,18 +76,13 @@ def place_orders(
     gateway = BinanceGateway(rt.pipeline)
     placed: list[int] = []
     outcomes: Counter[str] = Counter()
-    # Resting bids well under the market: unfilled orders are what Binance's ORDERS limit counts (a fill
-    # gives the count back), so every one of them is judged by the exchange's limit.
-    bid = (gateway.ticker_price("spot", "BTCUSDT") * Decimal("0.7")).quantize(Decimal("0.01"))
     _start(go, ready)
     until = time.time() + duration_s
     while time.time() < until:
         order = OrderRequest(
             symbol="BTCUSDT",
             side="BUY",
-            type="LIMIT",
-            time_in_force="GTC",
-            price=bid,
+            type="MARKET",
             client_order_id=f"l-{uuid.uuid4().hex[:20]}",
             quantity=Decimal("0.001"),
         )

@@ -42,9 +42,9 @@ def test_four_processes_offering_far_more_orders_than_allowed_never_get_a_429(si
     assert outcomes["429"] == 0, outcomes
     assert set(outcomes) <= {"ok", "budget"}, outcomes
     # Windows are counted by the exchange's transactTime: an order the limiter admitted just before a
-    # boundary can land just after it when the machine is loaded (latency above the limiter's guard), so a
-    # single window may show 11. The exchange is the judge: it answered no 429 above, and over the run the
-    # platform never sent more than the limit per window on average.
+    # boundary can land just after it when the machine is loaded (latency above the limiter's 150 ms
+    # guard), so a single window may show 11; over the run the platform never sends more than the limit
+    # per window on average. (The limiter's own per-window admission is checked exactly in test_limiter.)
     assert sum(per_window.values()) <= 10 * len(per_window), per_window
     # Every window that opened during the run (with time left to use it) was used completely.
     opened = [w for w in per_window if started + 0.2 < w * 10 < until - 0.5]
