@@ -165,7 +165,8 @@ def test_the_channel_layer_check_fails_when_redis_is_down(settings) -> None:
 
 def test_the_celery_check_fails_when_no_worker_listens(settings) -> None:
     # Database 15 of the same Redis: a broker that answers but has no worker on it.
-    lonely = Celery("lonely", broker=settings.REDIS_URL.rsplit("/", 1)[0] + "/15")
+    # set_as_current=False: a current app would capture every shared_task sent afterwards in this process.
+    lonely = Celery("lonely", broker=settings.REDIS_URL.rsplit("/", 1)[0] + "/15", set_as_current=False)
     with pytest.raises(RuntimeError, match="no Celery worker answered a ping"):
         health.check_celery(lonely)
 
