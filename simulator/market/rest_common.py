@@ -5,13 +5,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from simulator.errors import BinanceError
+from simulator.errors import BinanceError, json_response
 from simulator.market import payloads
 from simulator.market import ticker as tickers
 from simulator.market.history import aggregate, select
 from simulator.market.intervals import INTERVAL_MS
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
     from aiohttp import web
 
     from simulator.auth import Security
@@ -115,3 +117,24 @@ def last_price(feed: Feed) -> Decimal:
 
 def ticker_24hr_row(feed: Feed, now_ms: int, *, mini: bool = False) -> dict[str, Any]:
     return tickers.rest_24hr(feed, tickers.compute(feed, now_ms), mini=mini)
+
+
+def ping_handler(market: str) -> Callable[[web.Request], Awaitable[web.Response]]:
+    async def ping(request: web.Request) -> web.Response:
+        params = await params_for(request, market)
+        params.finish()
+        exchange_of(request).ratelimit.charge(request, market, 1)
+        return json_response({})
+
+    return ping
+
+
+def time_handler(market: str) -> Callable[[web.Request], Awaitable[web.Response]]:
+    async def server_time(request: web.Request) -> web.Response:
+        params = await params_for(request, market)
+        params.finish()
+        exchange = exchange_of(request)
+        exchange.ratelimit.charge(request, market, 1)
+        return json_response({"serverTime": exchange.clock.now_ms()})
+
+    return server_time

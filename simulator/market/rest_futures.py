@@ -13,9 +13,11 @@ from simulator.market.rest_common import (
     klines,
     last_price,
     params_for,
+    ping_handler,
     select_agg,
     select_trades,
     ticker_24hr_row,
+    time_handler,
 )
 
 if TYPE_CHECKING:
@@ -40,21 +42,6 @@ def klines_weight(limit: int) -> int:
     if limit < 500:
         return 2
     return 5 if limit <= 1000 else 10
-
-
-async def ping(request: web.Request) -> web.Response:
-    params = await params_for(request, "futures")
-    params.finish()
-    exchange_of(request).ratelimit.charge(request, "futures", 1)
-    return json_response({})
-
-
-async def server_time(request: web.Request) -> web.Response:
-    params = await params_for(request, "futures")
-    params.finish()
-    exchange = exchange_of(request)
-    exchange.ratelimit.charge(request, "futures", 1)
-    return json_response({"serverTime": exchange.clock.now_ms()})
 
 
 async def depth(request: web.Request) -> web.Response:
@@ -192,8 +179,8 @@ async def ticker_book(request: web.Request) -> web.Response:
 
 def add_routes(app: web.Application) -> None:
     routes = {
-        "v1/ping": ping,
-        "v1/time": server_time,
+        "v1/ping": ping_handler("futures"),
+        "v1/time": time_handler("futures"),
         "v1/depth": depth,
         "v1/trades": trades,
         "v1/historicalTrades": historical_trades,

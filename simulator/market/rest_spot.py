@@ -16,9 +16,11 @@ from simulator.market.rest_common import (
     last_price,
     one_or_many,
     params_for,
+    ping_handler,
     select_agg,
     select_trades,
     ticker_24hr_row,
+    time_handler,
 )
 from simulator.symbols import SPOT_STATUSES
 
@@ -47,21 +49,6 @@ def ticker_weight(count: int | None) -> int:
     if count is None or count > 100:
         return 80
     return 2 if count <= 20 else 40
-
-
-async def ping(request: web.Request) -> web.Response:
-    params = await params_for(request, "spot")
-    params.finish()
-    exchange_of(request).ratelimit.charge(request, "spot", 1)
-    return json_response({})
-
-
-async def server_time(request: web.Request) -> web.Response:
-    params = await params_for(request, "spot")
-    params.finish()
-    exchange = exchange_of(request)
-    exchange.ratelimit.charge(request, "spot", 1)
-    return json_response({"serverTime": exchange.clock.now_ms()})
 
 
 async def exchange_info(request: web.Request) -> web.Response:
@@ -292,8 +279,8 @@ async def ticker_rolling(request: web.Request) -> web.Response:
 def add_routes(app: web.Application) -> None:
     base = "/api/v3/"
     routes = {
-        "ping": ping,
-        "time": server_time,
+        "ping": ping_handler("spot"),
+        "time": time_handler("spot"),
         "exchangeInfo": exchange_info,
         "depth": depth,
         "trades": trades,

@@ -5,7 +5,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from simulator.errors import BinanceError
-from simulator.futures.api.common import Handler, enter, ok, req_symbol, symbol_name, translate, window
+from simulator.futures.api.common import (
+    Handler,
+    enter,
+    ok,
+    page_by_id,
+    req_symbol,
+    symbol_name,
+    translate,
+    window,
+)
 from simulator.futures.domain import brackets as br
 from simulator.futures.domain import fmt
 from simulator.futures.engine import account_views as av
@@ -165,17 +174,22 @@ async def get_user_trades(request: web.Request) -> web.StreamResponse:
     p.finish()
     if start is not None and end is not None and end - start > SEVEN_DAYS_MS:
         raise BinanceError(-4166, "The time between startTime and endTime can not be more than 7 days.")
-    rows = [
+    mine = (
         t
         for t in ctx.rt.engine.ledger.trades
         if t["account_id"] == ctx.account_id
         and t["symbol"] == symbol
         and (order_id is None or t["orderId"] == order_id)
-        and (from_id is None or t["id"] >= from_id)
-        and (start is None or t["time"] >= start)
-        and (end is None or t["time"] <= end)
-    ]
-    rows = rows[:limit] if from_id is not None or start is not None else rows[-limit:]
+    )
+    rows = page_by_id(
+        mine,
+        id_of=lambda t: t["id"],
+        time_of=lambda t: t["time"],
+        from_id=from_id,
+        start=start,
+        end=end,
+        limit=limit,
+    )
     return ok([av.user_trade(ctx.rt.engine, t) for t in rows])
 
 

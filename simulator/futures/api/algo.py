@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from simulator.errors import BinanceError
-from simulator.futures.api.common import enter, ok, req_symbol, symbol_name, translate, window
+from simulator.futures.api.common import enter, ok, page_by_id, req_symbol, symbol_name, translate, window
 from simulator.futures.api.orders import BAD_PS, BAD_SIDE, BAD_TIF, BAD_TYPE
 from simulator.futures.domain import enums
 from simulator.futures.engine.algo import AlgoRequest
@@ -119,17 +119,14 @@ async def get_all_algos(request: web.Request) -> web.StreamResponse:
     p.int("page", required=False)
     p.finish()
     engine = ctx.rt.engine
-    rows = sorted(
-        (
-            a
-            for a in engine.ledger.algos.values()
-            if a.account_id == ctx.account_id
-            and a.symbol == symbol
-            and (from_id is None or a.algo_id >= from_id)
-            and (start is None or a.create_time >= start)
-            and (end is None or a.create_time <= end)
-        ),
-        key=lambda a: a.algo_id,
+    mine = (a for a in engine.ledger.algos.values() if a.account_id == ctx.account_id and a.symbol == symbol)
+    rows = page_by_id(
+        mine,
+        id_of=lambda a: a.algo_id,
+        time_of=lambda a: a.create_time,
+        from_id=from_id,
+        start=start,
+        end=end,
+        limit=limit,
     )
-    rows = rows[:limit] if from_id is not None or start is not None else rows[-limit:]
     return ok([algo_view(a, engine.spec(a.symbol)) for a in rows])

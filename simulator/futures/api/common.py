@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from aiohttp import web
 
 from simulator.errors import BinanceError, json_response
 from simulator.futures.domain.errors import FuturesError
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from simulator.futures.wiring import FuturesRuntime
@@ -85,3 +87,27 @@ def window(params: Params, default_limit: int, max_limit: int) -> tuple[int | No
     if start is not None and end is not None and start > end:
         raise BinanceError(-1023, "Start time is greater than end time.")
     return start, end, limit
+
+
+def page_by_id(
+    rows: Iterable[T],
+    *,
+    id_of: Callable[[T], int],
+    time_of: Callable[[T], int],
+    from_id: int | None,
+    start: int | None,
+    end: int | None,
+    limit: int,
+) -> list[T]:
+    """Binance's history paging: from an id or a time window, oldest first; else the newest `limit` rows."""
+    kept = sorted(
+        (
+            r
+            for r in rows
+            if (from_id is None or id_of(r) >= from_id)
+            and (start is None or time_of(r) >= start)
+            and (end is None or time_of(r) <= end)
+        ),
+        key=id_of,
+    )
+    return kept[:limit] if from_id is not None or start is not None else kept[-limit:]

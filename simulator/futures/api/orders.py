@@ -7,7 +7,16 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from simulator.errors import BinanceError
-from simulator.futures.api.common import enter, ok, order_ref, req_symbol, symbol_name, translate, window
+from simulator.futures.api.common import (
+    enter,
+    ok,
+    order_ref,
+    page_by_id,
+    req_symbol,
+    symbol_name,
+    translate,
+    window,
+)
 from simulator.futures.domain import enums
 from simulator.futures.domain.errors import FuturesError
 from simulator.futures.engine.placing import OrderRequest
@@ -298,19 +307,16 @@ async def get_all_orders(request: web.Request) -> web.StreamResponse:
     start, end, limit = window(p, 500, 1000)
     p.finish()
     engine = ctx.rt.engine
-    rows = sorted(
-        (
-            o
-            for o in engine.ledger.orders.values()
-            if o.account_id == ctx.account_id
-            and o.symbol == symbol
-            and (from_id is None or o.order_id >= from_id)
-            and (start is None or o.time >= start)
-            and (end is None or o.time <= end)
-        ),
-        key=lambda o: o.order_id,
+    mine = (o for o in engine.ledger.orders.values() if o.account_id == ctx.account_id and o.symbol == symbol)
+    rows = page_by_id(
+        mine,
+        id_of=lambda o: o.order_id,
+        time_of=lambda o: o.time,
+        from_id=from_id,
+        start=start,
+        end=end,
+        limit=limit,
     )
-    rows = rows[:limit] if from_id is not None or start is not None else rows[-limit:]
     return ok([order_view(o, engine.spec(symbol)) for o in rows])
 
 
