@@ -18,12 +18,13 @@ from apps.orders.domain.state import OrderStatus
 from apps.orders.models import CREATED, EventSource, Order, OrderEvent
 from apps.orders.pretrade import pretrade_violations
 from apps.symbols.domain.filters import OrderIntent, validate_order
-from apps.symbols.selectors import symbol_get, symbol_info, symbol_tradable_or_reason
+from apps.symbols.selectors import symbol_for_order
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
     from apps.symbols.domain.violations import Violation
+    from apps.symbols.models import Symbol
 
 
 class OrderRefused(Exception):
@@ -47,12 +48,11 @@ def _violation_errors(violations: list[Violation]) -> dict[str, list[str]]:
     return errors
 
 
-def order_check(*, intent: PlacementIntent) -> None:
+def order_check(*, intent: PlacementIntent) -> Symbol:
     """Raise OrderRefused unless the symbol trades, the exchange filters and every pre-trade check pass."""
-    reason = symbol_tradable_or_reason(market=intent.market, symbol=intent.symbol)
-    if reason is not None:
-        raise OrderRefused({"symbol": [reason]})
-    info = symbol_info(market=intent.market, symbol=intent.symbol)
+    row, reason, info = symbol_for_order(market=intent.market, symbol=intent.symbol)
+    if reason is not None or row is None or info is None:
+        raise OrderRefused({"symbol": [reason or f"{intent.symbol} cannot take new orders."]})
     if intent.type not in info.order_types:
         allowed = ", ".join(info.order_types)
         raise OrderRefused(
@@ -74,6 +74,7 @@ def order_check(*, intent: PlacementIntent) -> None:
     violations += pretrade_violations(intent)
     if violations:
         raise OrderRefused(_violation_errors(violations))
+    return row
 
 
 def _existing(actor: AbstractBaseUser, key: str) -> Order | None:
@@ -97,10 +98,9 @@ def _snapshot(order: Order) -> dict[str, Any]:
     }
 
 
-def _record(actor: AbstractBaseUser, intent: PlacementIntent, key: str) -> Order:
+def _record(actor: AbstractBaseUser, intent: PlacementIntent, key: str, symbol: Symbol) -> Order:
     from apps.orders.tasks import submit_order
 
-    symbol = symbol_get(market=intent.market, symbol=intent.symbol)
     with transaction.atomic():
         # The clientOrderId is derived from the row id, which exists only after the insert; a unique
         # placeholder holds the column until then.
@@ -161,9 +161,9 @@ def order_place(
     if found is not None:
         return Placement(found, created=False)
     intent = normalize(intent, post_only=post_only)
-    order_check(intent=intent)
+    symbol = order_check(intent=intent)
     try:
-        return Placement(_record(actor, intent, idempotency_key), created=True)
+        return Placement(_record(actor, intent, idempotency_key, symbol), created=True)
     except IntegrityError:
         found = _existing(actor, idempotency_key)
         if found is None:

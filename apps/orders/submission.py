@@ -88,12 +88,17 @@ def error_payload(error: ExchangeError) -> dict[str, Any]:
     return {"code": error.code, "msg": error.message, "explanation": error.explanation}
 
 
-def order_apply_report(*, order_id: int, report: OrderReport, source: EventSource | str) -> Order:
+def order_apply_report(
+    *, order_id: int, report: OrderReport, source: EventSource | str, order: Order | None = None
+) -> Order:
     """Bring the order to the status the exchange reports (through the table) and record the fills it lists.
 
     Fills in a placement response are always taker fills: the order being placed is the one that crossed.
+    `order`, when the caller just read it, saves a read: its status only picks the events to try, and each
+    transition is judged again against the stored status (compare-and-set).
     """
-    order = Order.objects.select_related("symbol").get(pk=order_id)
+    if order is None:
+        order = Order.objects.select_related("symbol").get(pk=order_id)
     payload = {"status": report.status, "orderId": report.order_id, "executedQty": str(report.executed_qty)}
     try:
         for event, _target in apply_exchange_status(OrderStatus(order.status), report.status):
@@ -192,7 +197,7 @@ def order_submit(*, order_id: int, redelivered: bool = False) -> Outcome:
         )
         order_replace_settle(order=order, placed=False)
         return "done"
-    order_apply_report(order_id=order_id, report=report, source=EventSource.TASK)
+    order_apply_report(order_id=order_id, report=report, source=EventSource.TASK, order=order)
     order_replace_settle(order=order, placed=True)
     return "done"
 
