@@ -56,6 +56,7 @@ from rest_framework.authtoken.models import Token  # noqa: E402
 from apps.exchange.gateway.binance import BinanceGateway  # noqa: E402
 from apps.exchange.runtime import Runtime, set_runtime  # noqa: E402
 from apps.orders.models import Order  # noqa: E402
+from apps.orders.reconcile import orders_reconcile  # noqa: E402
 from apps.symbols.services import symbol_sync_apply  # noqa: E402
 from bench.exchange_bench import make_runtime, start_exchange  # noqa: E402
 from trader.celery import app as celery_app  # noqa: E402
@@ -186,7 +187,10 @@ def run(url: str, account: dict[str, Any], rt: Runtime, token: str, orders: int,
 
     def step(i: int) -> None:
         if i % 50 == 0:
-            _cancel_all(bare)  # untimed: stay under the symbol's MAX_NUM_ORDERS (200 open per account)
+            # Untimed: stay under the symbol's MAX_NUM_ORDERS (200 open per account) and, by reconciling,
+            # under the platform's own open-order limit, which counts what our database holds open.
+            _cancel_all(bare)
+            orders_reconcile(market="SPOT", symbol=SYMBOL)
         # Alternate which goes first: the exchange may still be busy with the previous answer.
         if i % 2 == 0:
             platform_t.append(platform())

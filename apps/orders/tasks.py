@@ -88,7 +88,16 @@ def reconcile(market: str | None = None, symbol: str | None = None) -> list[dict
     compare-and-set through the state table).
     """
     from apps.orders.reconcile import orders_reconcile, orders_reconcile_all
+    from apps.orders.stream_events import algo_orders_resync
 
     if market:
-        return [orders_reconcile(market=market, symbol=symbol).as_dict()]
-    return [r.as_dict() for r in orders_reconcile_all(symbol=symbol)]
+        reports = [orders_reconcile(market=market, symbol=symbol).as_dict()]
+    else:
+        reports = [r.as_dict() for r in orders_reconcile_all(symbol=symbol)]
+    if market in (None, "USDM", "usdm") and symbol is None:
+        # Conditional orders are not in /fapi/v1/openOrders: they are asked about one by one.
+        changed = algo_orders_resync()
+        for report in reports:
+            if report.get("market") == "USDM":
+                report["algo_orders_changed"] = changed
+    return reports

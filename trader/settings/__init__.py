@@ -79,6 +79,9 @@ INSTALLED_APPS = [
     "apps.exchange",
     "apps.symbols",
     "apps.orders",
+    "apps.positions",
+    "apps.streams",
+    "apps.realtime",
     "apps.spa",
 ]
 

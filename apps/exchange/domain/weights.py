@@ -157,6 +157,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     _fut("algo_order.query", "get", "algoOrder", **_ACCOUNT),
     _fut("algo_order.cancel", "delete", "algoOrder", **_CANCEL),
     _fut("algo_order.cancel_all", "delete", "algoOpenOrders", **_CANCEL),
+    _fut("open_algo_orders", "get", "openAlgoOrders", weight=_one_or_all(1, 40), **_ACCOUNT),
     _fut("countdown_cancel_all", "post", "countdownCancelAll", **_CANCEL),
     _fut("open_orders", "get", "openOrders", weight=_one_or_all(1, 40), **_ACCOUNT),
     _fut("all_orders", "get", "allOrders", weight=5, **_ACCOUNT),

@@ -250,6 +250,12 @@ class BinanceGateway:
         wire = self._call("futures.algo_order.cancel", {"clientAlgoId": client_algo_id})
         return parse.canceled_algo_order(wire)
 
+    def open_algo_orders(self, symbol: str | None = None) -> list[AlgoOrderReport]:
+        return [parse.algo_order(a) for a in self._call("futures.open_algo_orders", _opt(symbol=symbol))]
+
+    def cancel_all_algo_orders(self, symbol: str, *, kill_switch: bool = False) -> None:
+        self._call("futures.algo_order.cancel_all", {"symbol": symbol}, kill_switch=kill_switch)
+
     def countdown_cancel_all(self, symbol: str, *, countdown_ms: int) -> None:
         self._call("futures.countdown_cancel_all", {"symbol": symbol, "countdownTime": str(countdown_ms)})
 
@@ -274,6 +280,11 @@ class BinanceGateway:
         table = brackets[0] if isinstance(brackets, list) else brackets
         max_leverage = max(int(b["initialLeverage"]) for b in table["brackets"])
         return FuturesSymbolConfig(symbol, str(row["marginType"]), int(row["leverage"]), max_leverage)
+
+    def leverage_brackets(self, symbol: str | None = None) -> list[dict[str, Any]]:
+        answer = self._call("futures.leverage_bracket", _opt(symbol=symbol))
+        # With a symbol Binance answers one object, without one a list.
+        return [answer] if isinstance(answer, dict) else list(answer)
 
     # ---------------------------------------------------------------- account
     def account(self, market: Market) -> AccountInfo:

@@ -11,7 +11,7 @@ import itertools
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from apps.exchange.domain.errors import OrderNotFoundError, RejectedError, explain
 from apps.exchange.domain.types import (
@@ -34,6 +34,34 @@ if TYPE_CHECKING:
     from apps.exchange.domain.weights import Market
 
 ZERO = Decimal(0)
+# Binance's BTCUSDT table of 2024 (first three brackets), the same for every symbol of the fake. Binance
+# sends JSON numbers here; strings keep floats out of the fake and parse the same way.
+FAKE_BRACKETS: tuple[dict[str, Any], ...] = (
+    {
+        "bracket": 1,
+        "initialLeverage": 125,
+        "notionalCap": 50000,
+        "notionalFloor": 0,
+        "maintMarginRatio": "0.004",
+        "cum": "0",
+    },
+    {
+        "bracket": 2,
+        "initialLeverage": 100,
+        "notionalCap": 600000,
+        "notionalFloor": 50000,
+        "maintMarginRatio": "0.005",
+        "cum": "50",
+    },
+    {
+        "bracket": 3,
+        "initialLeverage": 75,
+        "notionalCap": 3000000,
+        "notionalFloor": 600000,
+        "maintMarginRatio": "0.0065",
+        "cum": "950",
+    },
+)
 
 
 @dataclass
@@ -340,6 +368,16 @@ class FakeGateway(FakeMarketData):
         self.algo[client_algo_id] = report
         return report
 
+    def open_algo_orders(self, symbol: str | None = None) -> list[AlgoOrderReport]:
+        self._enter("open_algo_orders")
+        return [a for a in self.algo.values() if a.status == "NEW" and symbol in (None, a.symbol)]
+
+    def cancel_all_algo_orders(self, symbol: str, *, kill_switch: bool = False) -> None:
+        self._enter("cancel_all_algo_orders")
+        for key, report in list(self.algo.items()):
+            if report.symbol == symbol and report.status == "NEW":
+                self.algo[key] = replace(report, status="CANCELED")
+
     def countdown_cancel_all(self, symbol: str, *, countdown_ms: int) -> None:
         self._enter("countdown_cancel_all")
 
@@ -366,6 +404,11 @@ class FakeGateway(FakeMarketData):
     def futures_symbol_config(self, symbol: str) -> FuturesSymbolConfig:
         self._enter("futures_symbol_config")
         return FuturesSymbolConfig(symbol, self.margin_types[symbol], self.leverage[symbol], 125)
+
+    def leverage_brackets(self, symbol: str | None = None) -> list[dict[str, Any]]:
+        self._enter("leverage_brackets")
+        names = [symbol] if symbol else sorted(self.prices)
+        return [{"symbol": name, "brackets": [dict(b) for b in FAKE_BRACKETS]} for name in names]
 
     # ---------------------------------------------------------------- account
     def account(self, market: Market) -> AccountInfo:

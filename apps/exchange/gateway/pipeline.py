@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -34,7 +36,7 @@ from apps.exchange.domain.weights import Endpoint, Priority, endpoint
 from apps.exchange.gateway.transport import HttpFailure, RawResponse, TransportFailure
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable, Iterator, Mapping
 
     from apps.exchange.breaker import Admission, CircuitBreaker
     from apps.exchange.calllog import CallLogBuffer
@@ -52,6 +54,19 @@ T = TypeVar("T")
 _UNHEALTHY = frozenset({"temporary", "unknown", "operational"})
 ACCOUNT = "main"  # order counts are per Binance account; one account per environment and market
 DEFAULT_BAN_S = 60.0
+# Set by kill_switch_calls(): every call made inside runs as a kill-switch call.
+_KILL_SWITCH_SCOPE: ContextVar[bool] = ContextVar("exchange_kill_switch_scope", default=False)
+
+
+@contextmanager
+def kill_switch_calls() -> Iterator[None]:
+    """Every exchange call made inside (reads and orders too, not only cancels) runs as a kill-switch call:
+    top priority in the limiter and past an open breaker. For the kill switch's own work (apps.risk)."""
+    token = _KILL_SWITCH_SCOPE.set(True)
+    try:
+        yield
+    finally:
+        _KILL_SWITCH_SCOPE.reset(token)
 
 
 def off_loop(fn: Callable[..., T], *args: Any) -> T:
@@ -202,6 +217,7 @@ class Pipeline:
         kill_switch: bool,
     ) -> _Attempt:
         ep = endpoint(name)
+        kill_switch = kill_switch or _KILL_SWITCH_SCOPE.get()
         chosen = Priority.URGENT if kill_switch else priority if priority is not None else ep.priority
         deadline = time.monotonic() + (timeout_s if timeout_s is not None else self.default_timeout_s)
         return _Attempt(ep, dict(params or {}), deadline, chosen, kill_switch)

@@ -228,3 +228,27 @@ def test_a_trade_reported_for_a_second_order_of_the_symbol_is_a_conflict() -> No
     _fill(first, 9)
     with pytest.raises(FillConflict, match="belongs to order"):
         _fill(second, 9)
+
+
+def test_a_trade_imported_before_its_order_was_known_is_claimed_not_duplicated() -> None:
+    order = make_order(exchange_order_id=4242)
+    Fill.objects.create(
+        order=None,
+        exchange_order_id=4242,
+        side="BUY",
+        symbol=order.symbol,
+        market=order.market,
+        exchange_trade_id=31,
+        price=Decimal(100),
+        quantity=Decimal(1),
+        quote_quantity=Decimal(100),
+        commission=Decimal(0),
+        commission_asset="USDT",
+        is_maker=False,
+        trade_time=NOW,
+    )
+    fill, created = _fill(order, 31)
+    assert created is True
+    assert fill.order_id == order.pk
+    assert Fill.objects.filter(exchange_trade_id=31).count() == 1
+    assert _fill(order, 31)[1] is False
