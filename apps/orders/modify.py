@@ -43,6 +43,7 @@ from apps.orders.submission import (
     order_request,
     schedule_reconcile,
 )
+from apps.symbols.domain.grid import plain
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -100,6 +101,10 @@ def _check(order: Order, quantity: Decimal, price: Decimal) -> None:
     )
 
 
+def _as_written(value: Decimal | None) -> Decimal | None:
+    return None if value is None else Decimal(plain(value))
+
+
 def order_modify_request(
     *,
     actor: AbstractBaseUser | None,
@@ -115,8 +120,10 @@ def order_modify_request(
     from apps.orders.tasks import modify_order, submit_order
 
     order = Order.objects.select_related("symbol").get(pk=order_id)
-    new_qty = quantity if quantity is not None else order.requested_quantity
-    new_price = price if price is not None else order.requested_price
+    # Stored values come back from the database padded to the column's scale ("0.004000000000000000"):
+    # the futures precision rule and the idempotency comparison need them as written.
+    new_qty = quantity if quantity is not None else _as_written(order.requested_quantity)
+    new_price = price if price is not None else _as_written(order.requested_price)
     replacement = _replacement(order)
     if replacement is not None:
         return Modification(replacement, accepted=False)

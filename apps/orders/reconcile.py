@@ -230,13 +230,18 @@ def _match(reports: list[OrderReport], market: str) -> dict[str, Order]:
 
 def _ours_open(market: str, symbol: str | None, now: datetime) -> list[Order]:
     stale = Q(status=OrderStatus.PENDING_NEW, created_at__lt=now - PROCESSING_WINDOW)
+    # PENDING_NEW with an orderId: a waiting OTO/OTOCO leg, placed and acknowledged, not yet working.
+    waiting_leg = Q(status=OrderStatus.PENDING_NEW, exchange_order_id__isnull=False)
     rows = Order.objects.select_related("symbol").filter(
-        Q(market=market) & (Q(status__in=OPEN_FOR_US) | stale)
+        Q(market=market) & (Q(status__in=OPEN_FOR_US) | stale | waiting_leg)
     )
     if symbol:
         rows = rows.filter(symbol__symbol=symbol)
-    # OCO legs are resolved through their list (lists.py); conditional futures orders are not in openOrders.
-    return [o for o in rows.filter(list_client_order_id="") if not is_algo(o)]
+    # A list leg is ours to check once the exchange gave it an orderId (legs of a list whose placement is
+    # still unresolved are settled through the list, lists.py): a waiting OTO leg or an OCO leg can end
+    # with its list while no stream is there to tell us. Conditional futures orders are not in openOrders.
+    rows = rows.filter(Q(list_client_order_id="") | Q(exchange_order_id__isnull=False))
+    return [o for o in rows if not is_algo(o)]
 
 
 def _update_open(order: Order, report: OrderReport, result: ReconcileReport) -> None:

@@ -91,6 +91,14 @@ def error_payload(error: ExchangeError) -> dict[str, Any]:
 def order_apply_report(
     *, order_id: int, report: OrderReport, source: EventSource | str, order: Order | None = None
 ) -> Order:
+    """`_apply_report` in one transaction: a reader never sees FILLED without the fills that make it."""
+    with transaction.atomic():
+        return _apply_report(order_id=order_id, report=report, source=source, order=order)
+
+
+def _apply_report(
+    *, order_id: int, report: OrderReport, source: EventSource | str, order: Order | None = None
+) -> Order:
     """Bring the order to the status the exchange reports (through the table) and record the fills it lists.
 
     Fills in a placement response are always taker fills: the order being placed is the one that crossed.

@@ -17,6 +17,7 @@ from trader.settings.celery import (  # noqa: F401 -- re-exported as Django sett
     CELERY_RESULT_EXPIRES,
     CELERY_RESULT_SERIALIZER,
     CELERY_TASK_ACKS_LATE,
+    CELERY_TASK_DEFAULT_QUEUE,
     CELERY_TASK_REJECT_ON_WORKER_LOST,
     CELERY_TASK_SERIALIZER,
     CELERY_TIMEZONE,

@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orders', '0005_fill_external_trades'),
+        ("orders", "0005_fill_external_trades"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='order',
-            name='working_type',
-            field=models.CharField(blank=True, help_text='Futures: MARK_PRICE or CONTRACT_PRICE', max_length=16),
+            model_name="order",
+            name="working_type",
+            field=models.CharField(
+                blank=True, help_text="Futures: MARK_PRICE or CONTRACT_PRICE", max_length=16
+            ),
         ),
     ]
