@@ -25,7 +25,11 @@ urlpatterns = [
     path("api/futures/", include("apps.orders.api.futures_urls")),
     # portfolio/, balances/, positions/, trades/, income/, equity/, history/import/
     path("api/", include("apps.positions.api.urls")),
+    # config/risk-limits/, config/trading/ (+ versions/), risk/usage/, preferences/
+    path("api/", include("apps.config.api.urls")),
     path("api/streams/", include("apps.streams.api.urls")),
+    path("api/risk/", include("apps.risk.api.urls")),
+    path("api/kill-switch/", include("apps.risk.api.kill_switch_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # Everything that is not the API, admin, static files or health is a client-side route of the SPA.

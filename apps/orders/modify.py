@@ -97,6 +97,10 @@ def _check(order: Order, quantity: Decimal, price: Decimal) -> None:
             quantity=quantity,
             price=price,
             time_in_force=order.time_in_force,
+            # The checks judge the changed order as a whole: a reduce-only order stays reduce-only.
+            reduce_only=order.reduce_only,
+            close_position=order.close_position,
+            position_side=order.position_side,
         )
     )
 

@@ -31,8 +31,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-Kind = Literal["order", "fill", "balance", "position", "stream"]
-KINDS: Final[frozenset[str]] = frozenset({"order", "fill", "balance", "position", "stream"})
+Kind = Literal["order", "fill", "balance", "position", "stream", "risk"]
+KINDS: Final[frozenset[str]] = frozenset({"order", "fill", "balance", "position", "stream", "risk"})
 # The consumer method a group message lands on: "account.event" → AccountConsumer.account_event.
 MESSAGE_TYPE: Final = "account.event"
 

@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "apps.symbols",
     "apps.orders",
     "apps.positions",
+    "apps.config",
+    "apps.risk",
     "apps.streams",
     "apps.realtime",
     "apps.spa",
