@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "apps.config",
     "apps.risk",
     "apps.streams",
+    "apps.marketdata",
     "apps.realtime",
     "apps.spa",
 ]

@@ -40,4 +40,14 @@ class Command(BaseCommand):
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
         supervisor = Supervisor(config=streams_config(), markets=markets)
-        await supervisor.run(stop)
+        from apps.marketdata.conf import marketdata_config
+
+        md_config = marketdata_config()
+        if not md_config.enabled:
+            await supervisor.run(stop)
+            return
+        # Market data (apps/marketdata) runs next to the user streams in the same process and loop.
+        from apps.marketdata.supervisor import MarketDataSupervisor
+
+        market_data = MarketDataSupervisor(config=md_config)
+        await asyncio.gather(supervisor.run(stop), market_data.run(stop))
