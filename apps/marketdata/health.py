@@ -84,3 +84,21 @@ def check_market_data() -> None:
     ]
     if bad:
         raise RuntimeError("stale market data for open positions: " + ", ".join(bad))
+
+
+def latest_update_age_s(market: str, symbol: str) -> float | None:
+    """Seconds since any of `symbol`'s streams last delivered (the freshest one), or None when none is
+    watched or the streams process is not running: the risk monitor's market-data source."""
+    prefix = _prefix()
+    client = _client()
+    try:
+        if not running(client, prefix):
+            return None
+        health = read_health(client, prefix)
+    finally:
+        client.close()
+    head = f"{market.lower()}.{symbol.lower()}."
+    seen = [h.last_event_ms for name, h in health.items() if name.startswith(head) and h.last_event_ms]
+    if not seen:
+        return None
+    return max(0.0, (now_ms() - max(seen)) / 1000)

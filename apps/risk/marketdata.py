@@ -1,9 +1,8 @@
-"""Where the risk monitor learns how fresh a symbol's market data is. Pluggable, and empty for now.
+"""Where the risk monitor learns how fresh a symbol's market data is. Pluggable.
 
-Market-data staleness detection belongs to the market-data app (a later issue). Until it exists, the
-installed source answers "no data" (None) for every symbol, which the stale-market-data trigger reads as
-"cannot judge" — it never fires on missing information. The market-data app installs its own source
-once, from its AppConfig.ready():
+apps.marketdata installs its source from its AppConfig.ready() (`latest_update_age_s`: seconds since the
+symbol's freshest stream delivered). "No data" (None: nothing watched, or no streams process) is read by
+the stale-market-data trigger as "cannot judge": it never fires on missing information.
 
     from apps.risk.marketdata import set_market_data_source
     set_market_data_source(latest_update_age_s)   # (market, symbol) -> seconds since the last update, or None
@@ -27,6 +26,11 @@ def set_market_data_source(source: MarketDataSource | None) -> None:
     """Install the age source (None restores the empty one)."""
     global _source
     _source = source or no_market_data
+
+
+def market_data_source() -> MarketDataSource:
+    """The installed source (to put it back after replacing it)."""
+    return _source
 
 
 def market_data_age_s(market: str, symbol: str) -> float | None:

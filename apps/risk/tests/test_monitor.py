@@ -102,15 +102,16 @@ def test_a_user_stream_down_restricts_its_market_only() -> None:
 
 def test_stale_market_data_halts_the_symbol_of_an_open_position(symbols: None) -> None:
     from apps.positions.models import Position
-    from apps.risk.marketdata import set_market_data_source
+    from apps.risk.marketdata import market_data_source, set_market_data_source
     from apps.symbols.models import Symbol
 
     Position.objects.create(symbol=Symbol.objects.get(market="USDM", symbol="ETHUSDT"), quantity=D("-2"))
+    installed = market_data_source()
     try:
         set_market_data_source(lambda market, symbol: 45.0)
         (acted,) = run()
     finally:
-        set_market_data_source(None)
+        set_market_data_source(installed)
     assert acted["scope"] == "USDM:ETHUSDT"
     assert trading_state_value(Scope("USDM", "ETHUSDT")) == "HALTED"
     assert run() == [] or all(a["resolved"] for a in run())  # no source: cannot judge, resolves
