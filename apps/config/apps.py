@@ -12,3 +12,9 @@ class ConfigConfig(AppConfig):
 
         if risk_limits_check not in pretrade_checks:
             pretrade_checks.append(risk_limits_check)
+        # Raising a symbol's leverage above the risk limit is refused before the exchange is asked.
+        from apps.config.pretrade import leverage_ceiling
+        from apps.orders.futures_settings import leverage_ceilings
+
+        if leverage_ceiling not in leverage_ceilings:
+            leverage_ceilings.append(leverage_ceiling)

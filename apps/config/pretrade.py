@@ -38,3 +38,11 @@ def risk_limits_check(intent: PlacementIntent) -> list[Violation]:
         Violation(v.limit, RISK_LIMIT_CODE, f"Risk limit {v.limit}", v.message, v.field)
         for v in risk_violations(intent)
     ]
+
+
+def leverage_ceiling(symbol: str) -> tuple[int, str] | None:
+    """The risk limits' max leverage for a USD-M symbol (its override, else the global limit)."""
+    from apps.config.selectors import limits_for
+
+    limit = int(limits_for("USDM", symbol).max_leverage)
+    return limit, f"the risk limits allow leverage up to {limit} on this symbol."

@@ -18,6 +18,8 @@ from apps.symbols.models import Symbol
 from apps.symbols.selectors import symbol_get
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from django.contrib.auth.models import AbstractBaseUser
 
     from apps.exchange.domain.types import FuturesSymbolConfig
@@ -26,6 +28,11 @@ MarginType = Literal["ISOLATED", "CROSSED"]
 PositionMode = Literal["one-way", "hedge"]
 MARGIN_TYPES: tuple[MarginType, ...] = ("ISOLATED", "CROSSED")
 POSITION_MODES: tuple[PositionMode, ...] = ("one-way", "hedge")
+
+
+# Leverage ceilings other apps impose (the risk limits): symbol -> (highest leverage allowed, why) or None.
+# Registered from their AppConfig.ready(); checked before the exchange is asked. No network I/O in them.
+leverage_ceilings: list[Callable[[str], tuple[int, str] | None]] = []
 
 
 class SettingRefused(Exception):
@@ -84,6 +91,10 @@ def futures_leverage_set(*, actor: AbstractBaseUser, symbol: str, leverage: int)
     before = _config(name)
     if not 1 <= leverage <= before.max_leverage:
         raise SettingRefused({"leverage": [f"Must be between 1 and {before.max_leverage} for {name}."]})
+    for ceiling in leverage_ceilings:
+        found = ceiling(name)
+        if found is not None and leverage > found[0]:
+            raise SettingRefused({"leverage": [f"At most {found[0]} for {name}: {found[1]}"]})
     try:
         get_gateway().set_leverage(name, leverage)
     except RejectedError as error:

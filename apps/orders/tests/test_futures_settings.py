@@ -137,3 +137,21 @@ def test_position_mode_cannot_change_with_an_open_order(
     response = trader_client.post("/api/futures/position-mode/", {"position_mode": "hedge"}, format="json")
     assert response.status_code == 400 and response.json()["code"] == -4067
     assert not AuditEvent.objects.filter(action="futures.position_mode").exists()
+
+
+def test_leverage_above_the_risk_limit_is_refused_before_the_exchange(
+    trader_client: APIClient, admin_user: Any, symbols: None, gateway: Any
+) -> None:
+    from apps.config.selectors import config_caches_clear
+    from apps.config.services import risk_limits_activate
+
+    risk_limits_activate(actor=admin_user, changes={"max_leverage": 5}, comment="tighter")
+    config_caches_clear()
+    before = gateway.futures_symbol_config("BTCUSDT").leverage
+    url = "/api/futures/leverage/"
+    refused = trader_client.post(url, {"symbol": "BTCUSDT", "leverage": 6}, format="json")
+    assert refused.status_code == 400
+    assert "risk limits allow leverage up to 5" in refused.json()["leverage"][0]
+    assert gateway.futures_symbol_config("BTCUSDT").leverage == before
+    allowed = trader_client.post(url, {"symbol": "BTCUSDT", "leverage": 5}, format="json")
+    assert allowed.status_code == 200, allowed.json()
