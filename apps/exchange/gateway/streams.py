@@ -1,9 +1,11 @@
 """Async access for the streams process: AsyncClient through the same pipeline, and socket managers.
 
 REST calls (server time, listenKey start/keepalive/close, order book snapshots) pass the shared limiter,
-breaker and metrics exactly like sync calls. Market and user-data WebSockets are opened by python-binance's
-BinanceSocketManager, pointed at the configured exchange by URL; the spot user stream subscribes over the
-WebSocket API (`userDataStream.subscribe.signature`), which python-binance's user socket does itself.
+breaker and metrics exactly like sync calls. The streams process (apps/streams, apps/marketdata) opens its
+WebSockets itself on the configured URLs: python-binance 1.0.37's user socket reconnects without
+re-subscribing, so a fresh connection (which must be followed by a REST resync) could not be told apart.
+The spot user stream subscribes over the WebSocket API (`userDataStream.subscribe.signature`), signed by
+python-binance through the gateway's client.
 """
 
 from __future__ import annotations
