@@ -68,6 +68,7 @@ class MarketDataConfig:
     cadence_ms: dict[str, int | None] = field(default_factory=lambda: dict(DEFAULT_CADENCE_MS))
     stale_ready_s: float = 30.0
     max_age_s: float = 85_500.0
+    rotation_overlap_s: float = 1.0  # a replaced connection is still read this long before it is closed
     verify_s: float = 300.0
     connections_per_5min: int = 100
     backoff: BackoffPolicy = field(

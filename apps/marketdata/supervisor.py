@@ -90,6 +90,7 @@ class MarketDataSupervisor:
         self.attempt = dict.fromkeys(MARKETS, 0)
         self.next_connect = dict.fromkeys(MARKETS, 0.0)
         self.rotating: set[int] = set()
+        self.retiring: dict[int, MarketConnection] = {}  # replaced by a rotation, still read for a moment
         # Tests: drop frames before processing (returns True to drop) to simulate silence or a lost diff.
         self.drop: Callable[[str, Any], bool] | None = None
         self._session: aiohttp.ClientSession | None = None
@@ -227,9 +228,20 @@ class MarketDataSupervisor:
                 self._assign(new, streams, fresh=False)  # books and sequences carry on across the switch
                 metrics.RECONNECTS.labels(market, "rotate").inc()
                 self.conns.pop(old.id, None)
-                await old.close()
+                old.closing = True  # from now on its end is not a failure
+                self.retiring[old.id] = old
+                self._spawn(self._retire(old))
             finally:
                 self.rotating.discard(old.id)
+
+    async def _retire(self, old: MarketConnection) -> None:
+        """Close a replaced connection only after `rotation_overlap_s`: frames already in flight on it are
+        still read (closing at once would discard them, a gap), the new one's duplicates are dropped."""
+        try:
+            await asyncio.sleep(self.config.rotation_overlap_s)
+        finally:
+            self.retiring.pop(old.id, None)
+            await old.close()
 
     # ------------------------------------------------------------------ staleness and health
     async def check(self) -> None:
@@ -316,9 +328,10 @@ class MarketDataSupervisor:
         self.books.close()
         for task in list(self._tasks):
             task.cancel()
-        for conn in list(self.conns.values()):
+        for conn in [*self.conns.values(), *self.retiring.values()]:
             await conn.close()
         self.conns.clear()
+        self.retiring.clear()
         with contextlib.suppress(Exception):
             await self.redis.delete(process_key(self.config.key_prefix), health_key(self.config.key_prefix))
         if self._session is not None:
