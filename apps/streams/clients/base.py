@@ -140,7 +140,10 @@ class UserStream:
                 await asyncio.sleep(self.config.backoff.delay(attempt, self.rng))
 
     async def _connection(self, session: aiohttp.ClientSession) -> None:
-        ws = await asyncio.wait_for(self.open(session), timeout=self.config.connect_timeout_s)
+        # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation that arrives as the
+        # connection opens, and a stop (SIGTERM, key rotation) would then be lost for good.
+        async with asyncio.timeout(self.config.connect_timeout_s):
+            ws = await self.open(session)
         queue: asyncio.Queue[Any] = asyncio.Queue()
         reader = asyncio.create_task(self._read(ws, queue))
         extras = [asyncio.create_task(c) for c in self.session_tasks(ws)]

@@ -84,8 +84,11 @@ def spot_stream(server: TestServer, recorder: Recorder) -> SpotUserStream:
 
 async def stop(task: asyncio.Task[None]) -> None:
     task.cancel()
+    # Bounded: a stream that ignores cancellation must fail here, not hang the run.
+    done, _ = await asyncio.wait({task}, timeout=10)
+    assert done, "the stream did not stop when cancelled"
     with pytest.raises(asyncio.CancelledError):
-        await task
+        task.result()
 
 
 async def test_events_received_during_the_resync_are_applied_after_it_in_order(fake: Any) -> None:
