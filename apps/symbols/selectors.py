@@ -55,8 +55,7 @@ def symbol_get(*, market: str, symbol: str) -> Symbol:
 
 def symbol_info(*, market: str, symbol: str) -> SymbolInfo:
     """The typed rules of a stored symbol, parsed from the exchangeInfo object it was stored from."""
-    row = symbol_get(market=market, symbol=symbol)
-    return parse_symbol(row.market, row.raw)  # type: ignore[arg-type]
+    return _parsed(symbol_get(market=market, symbol=symbol))
 
 
 _PARSED: dict[tuple[int, datetime], SymbolInfo] = {}
@@ -88,14 +87,7 @@ def symbol_for_order(*, market: str, symbol: str) -> tuple[Symbol | None, str | 
 
 def symbol_tradable_or_reason(*, market: str, symbol: str) -> str | None:
     """None when new orders on the symbol may go to the exchange, else the reason they may not."""
-    row = (
-        Symbol.objects.filter(market=market, symbol=symbol.strip().upper())
-        .only("market", "symbol", "status", "is_listed")
-        .first()
-    )
-    if row is None:
-        return f"{symbol} is not a known {market} symbol; check the name or refresh the symbol list."
-    return blocked_reason(market=row.market, symbol=row.symbol, status=row.status, is_listed=row.is_listed)
+    return symbol_for_order(market=market, symbol=symbol)[1]
 
 
 def symbol_events_recent(*, symbol: Symbol, limit: int = 20) -> QuerySet[SymbolEvent]:

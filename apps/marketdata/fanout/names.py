@@ -1,7 +1,7 @@
-"""Stream names of the fan-out contract, `<market>.<symbol lowercase>.<kind>` (pure).
+"""Client-facing validation of stream names, `<market>.<symbol lowercase>.<kind>` (pure).
 
-Kept here rather than imported from the ingestion side so the client-facing validation has one small,
-stable definition; both follow the same contract (apps/marketdata/fanout/README.md).
+The contract itself (markets, kinds, intervals, market-name maps, group names) is defined once, in
+apps/marketdata/domain/streams.py and keys.py; this module only adds the error codes a client sees.
 """
 
 from __future__ import annotations
@@ -10,29 +10,15 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-MARKETS: Final = frozenset({"spot", "usdm"})
-INTERVALS: Final = (
-    "1m",
-    "3m",
-    "5m",
-    "15m",
-    "30m",
-    "1h",
-    "2h",
-    "4h",
-    "6h",
-    "8h",
-    "12h",
-    "1d",
-    "3d",
-    "1w",
-    "1M",
-)
-PLAIN_KINDS: Final = frozenset({"ticker", "miniticker", "bookticker", "depth", "trade"})
-USDM_KINDS: Final = frozenset({"markprice", "forceorder"})
-GROUP_PREFIX: Final = "md."
-GATEWAY_MARKET: Final = {"spot": "spot", "usdm": "futures"}
-SYMBOL_MARKET: Final = {"SPOT": "spot", "USDM": "usdm"}  # apps.symbols Market values → ours
+from apps.marketdata.domain import streams
+from apps.marketdata.keys import group as group_name  # noqa: F401 -- the hub joins groups by it
+
+MARKETS: Final = frozenset(streams.MARKETS)
+INTERVALS: Final = tuple(streams.INTERVAL_MS)
+PLAIN_KINDS: Final = streams.PLAIN_KINDS
+USDM_KINDS: Final = streams.USDM_ONLY
+GATEWAY_MARKET: Final = streams.EXCHANGE_MARKET
+SYMBOL_MARKET: Final = streams.PLATFORM_MARKET
 
 _SHAPE = re.compile(r"^(spot|usdm)\.([a-z0-9]{2,30})\.([a-zA-Z0-9_]{3,16})$")
 
@@ -56,7 +42,7 @@ class InvalidStream(ValueError):
 
 
 def kinds_for(market: str) -> frozenset[str]:
-    kinds = PLAIN_KINDS | {f"kline_{i}" for i in INTERVALS}
+    kinds = PLAIN_KINDS | streams.KLINE_KINDS
     return kinds | USDM_KINDS if market == "usdm" else kinds
 
 
@@ -71,7 +57,3 @@ def parse_stream(value: object) -> StreamName:
     if kind not in kinds_for(market):
         raise InvalidStream("unknown_kind", f"{kind!r} is not a {market} stream kind")
     return StreamName(market, symbol, kind)
-
-
-def group_name(stream: str) -> str:
-    return GROUP_PREFIX + stream
