@@ -28,6 +28,8 @@ urlpatterns = [
     # config/risk-limits/, config/trading/ (+ versions/), risk/usage/, preferences/
     path("api/", include("apps.config.api.urls")),
     path("api/streams/", include("apps.streams.api.urls")),
+    # alerts/, alert-rules/, notification-channels/, status/, task-runs/
+    path("api/", include("apps.monitoring.api.urls")),
     path("api/market/", include("apps.marketdata.api.urls")),
     path("api/risk/", include("apps.risk.api.urls")),
     path("api/kill-switch/", include("apps.risk.api.kill_switch_urls")),

@@ -29,7 +29,7 @@ describe("routing guard", () => {
     expect(screen.getByTestId("connection-indicator")).toHaveAttribute("data-status", "connecting");
     await waitFor(() => expect(screen.getByTestId("health-indicator")).toHaveAttribute("data-status", "ok"));
     const nav = screen.getByRole("navigation", { name: "Main navigation" });
-    for (const label of ["Overview", "Markets", "Orders", "Positions", "Risk", "System"]) {
+    for (const label of ["Trade", "Portfolio", "Orders", "Positions", "Risk", "Alerts", "System"]) {
       expect(nav).toHaveTextContent(label);
     }
   });

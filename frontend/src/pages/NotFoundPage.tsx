@@ -10,7 +10,7 @@ export function NotFoundPage() {
         There is nothing at this address.
       </Typography>
       <Button component={RouterLink} to="/" variant="outlined">
-        Back to Overview
+        Back to Trade
       </Button>
     </>
   );

@@ -11,8 +11,8 @@ import {
   TableRow,
   Typography,
 } from "@mui/material";
-import { PageHeader } from "../components/PageHeader";
-import { useReadyz, READYZ_POLL_MS } from "../hooks/useReadyz";
+import { PageHeader } from "../../components/PageHeader";
+import { useReadyz, READYZ_POLL_MS } from "../../hooks/useReadyz";
 
 export function SystemPage() {
   const { data, isError, error, dataUpdatedAt, isPending } = useReadyz();

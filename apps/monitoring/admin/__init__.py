@@ -1,0 +1,3 @@
+"""Back-office registrations, one module per concern."""
+
+from apps.monitoring.admin import audit  # noqa: F401
