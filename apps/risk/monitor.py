@@ -33,7 +33,7 @@ from apps.risk.domain import triggers
 from apps.risk.domain.state import effective_state
 from apps.risk.models import RiskAlert, StateSource
 from apps.risk.selectors import risk_alerts_open, trading_state_rows
-from apps.risk.services import do_trading_state_set
+from apps.risk.services import do_trading_state_set, kill_switch_engage
 
 if TYPE_CHECKING:
     from apps.risk.domain.triggers import Action, Decision, Finding, MarketDataInput, StreamInput
@@ -217,6 +217,15 @@ def _act(finding: Finding, decision: Decision, alert: RiskAlert | None, now: dat
                 source=StateSource.TRIGGER,
                 action=f"risk.trigger.{finding.trigger}",
             )
+            if finding.action == "HALTED":
+                # HALTED stops new orders, but resting orders could still fill; the kill switch cancels them
+                # (positions stay: closing them is a trader's decision, not an automatic one).
+                kill_switch_engage(
+                    actor=None,
+                    scope=label,
+                    close_positions=False,
+                    reason=f"risk trigger {finding.trigger}: {finding.message}",
+                )
             alert.fire_count += 1
             alert.last_fired_at = now
             alert.values = finding.values

@@ -130,3 +130,42 @@ def test_reconciliation_drift_counts_fixed_orders_and_only_alerts_when_configure
 
 def test_the_defaults_fire_nothing_on_a_quiet_account() -> None:
     assert risk_monitor_run(now=NOW + timedelta(seconds=1)) == []
+
+
+def test_a_trigger_that_halts_engages_the_kill_switch_once_without_closing_positions(
+    symbols: None, django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from apps.positions.models import Position
+    from apps.risk import tasks
+    from apps.risk.models import KillSwitchRun
+    from apps.risk.selectors import trading_state_of
+    from apps.symbols.models import Symbol
+
+    started: list[int] = []
+    monkeypatch.setattr(tasks.kill_switch_run, "delay", started.append)
+    snapshot(datetime(2026, 3, 1, 23, 0, tzinfo=UTC), "10000")
+    snapshot(datetime(2026, 3, 2, 13, 59, tzinfo=UTC), "10000")
+    Position.objects.create(
+        symbol=Symbol.objects.get(market="USDM", symbol="BTCUSDT"), quantity=D("1"), unrealized_pnl=D("-2500")
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        run()
+    (engaged,) = KillSwitchRun.objects.all()
+    assert engaged.scope == "all" and not engaged.close_positions and engaged.engaged_by is None
+    assert "drawdown" in engaged.reason
+    assert started == [engaged.pk]
+    state = trading_state_of(GLOBAL)
+    assert state is not None and state.state == "HALTED"
+    assert AuditEvent.objects.filter(action="risk.kill_switch.engage").count() == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert run() == []  # still drawn down, already halted: no second run
+    assert KillSwitchRun.objects.count() == 1
+
+
+def test_a_trigger_that_only_restricts_leaves_the_kill_switch_alone() -> None:
+    from apps.risk.models import KillSwitchRun
+
+    run(streams=[StreamInput("futures", "USDM", 90.0, "timeout")])
+    assert trading_state_value(Scope("USDM")) == "REDUCE_ONLY"
+    assert not KillSwitchRun.objects.exists()
