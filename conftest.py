@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -18,6 +19,11 @@ if TYPE_CHECKING:
 pytest_plugins = ["tests.fixtures.local_exchange"]
 
 PASSWORD = "correct-horse-battery-staple"
+
+# Property tests judge results, not speed: on a loaded 2-core CI machine generation can be slow, and the
+# "too slow" health check and the per-example deadline would fail correct code. Explicit @settings still win.
+settings.register_profile("trader", suppress_health_check=[HealthCheck.too_slow], deadline=None)
+settings.load_profile("trader")
 
 
 def _make_user(username: str, role: str | None) -> User:

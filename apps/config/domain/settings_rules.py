@@ -46,6 +46,8 @@ TICKET_KEYS: Final = frozenset(
         "quote_quantity",
         "post_only",
         "reduce_only",
+        # Orders whose notional (in the quote asset) is above this ask for confirmation in the dashboard.
+        "confirm_above_notional",
     }
 )
 
@@ -132,7 +134,7 @@ def _ticket_errors(ticket: Any) -> list[str]:
     extra = sorted(set(ticket) - TICKET_KEYS)
     if extra:
         problems.append(f"Unknown keys: {', '.join(extra)}; use {', '.join(sorted(TICKET_KEYS))}.")
-    for name in ("quantity", "quote_quantity"):
+    for name in ("quantity", "quote_quantity", "confirm_above_notional"):
         if name in ticket and ticket[name] not in (None, ""):
             number = _decimal(ticket[name])
             if number is None or number <= 0:

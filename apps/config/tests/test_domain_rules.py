@@ -106,6 +106,7 @@ def test_unknown_watch_symbols_are_named() -> None:
         ({"layout": []}, "layout"),
         ({"order_ticket_defaults": {"quantity": "-1"}}, "order_ticket_defaults"),
         ({"order_ticket_defaults": {"leverage": 5}}, "order_ticket_defaults"),
+        ({"order_ticket_defaults": {"confirm_above_notional": "0"}}, "order_ticket_defaults"),
         ({"watched_symbols": ["SPOT:NOPE"]}, "watched_symbols"),
     ],
 )
@@ -119,7 +120,12 @@ def test_good_preferences_pass() -> None:
         "chart_interval": "15m",
         "default_market": "USDM",
         "layout": {"panels": ["chart", "book"]},
-        "order_ticket_defaults": {"type": "LIMIT", "quantity": "0.01", "post_only": True},
+        "order_ticket_defaults": {
+            "type": "LIMIT",
+            "quantity": "0.01",
+            "post_only": True,
+            "confirm_above_notional": "2500",
+        },
         "watched_symbols": ["SPOT:BTCUSDT"],
     }
     assert preference_errors(values, known={"SPOT:BTCUSDT"}) == {}
