@@ -10,16 +10,24 @@ import logging
 import random
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from django.db import DatabaseError
 
+from apps.common.logging import log_request_id
+
 if TYPE_CHECKING:
     from decimal import Decimal
 
 logger = logging.getLogger(__name__)
+
+
+def _request_id_for_log() -> str:
+    # The web request or task behind the call; a long-running process's role ("streams") outside both.
+    request_id = log_request_id()
+    return "" if request_id == "-" else request_id[:64]
 
 
 @dataclass(frozen=True)
@@ -36,6 +44,9 @@ class CallRecord:
     attempts: int
     credential_version: int | None
     at: datetime
+    # Captured when the record is built, in the caller's context (asyncio.to_thread copies it), because the
+    # buffer may be flushed later by another caller.
+    request_id: str = field(default_factory=_request_id_for_log)
 
 
 class CallLogBuffer:
@@ -91,6 +102,7 @@ class CallLogBuffer:
                     message=r.message[:300],
                     attempts=r.attempts,
                     credential_version=r.credential_version,
+                    request_id=r.request_id,
                 )
                 for r in rows
             )

@@ -99,6 +99,8 @@ class ApiCallLog(models.Model):
     message = models.CharField(max_length=300, blank=True)
     attempts = models.PositiveSmallIntegerField(default=1)
     credential_version = models.PositiveIntegerField(null=True, blank=True)
+    # The web request or task that caused the call, so a failed call can be traced to its origin.
+    request_id = models.CharField(max_length=64, blank=True, db_index=True)
 
     class Meta:
         ordering = ("-created_at",)

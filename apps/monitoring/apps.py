@@ -7,5 +7,7 @@ class MonitoringConfig(AppConfig):
 
     def ready(self) -> None:
         from apps.monitoring import health
+        from apps.monitoring.taskruns.signals import connect as connect_taskrun_signals
 
         health.register_default_checks()
+        connect_taskrun_signals()  # task runs: a TaskRun row and task metrics per Celery task

@@ -1,8 +1,15 @@
-"""Monitoring tasks."""
+"""Monitoring tasks: the Celery entry points of each concern, gathered where Celery autodiscovers them."""
 
 from __future__ import annotations
 
 from celery import shared_task
+
+from apps.monitoring.taskruns.tasks import taskruns_prune
+
+__all__ = [
+    "echo",
+    "taskruns_prune",
+]
 
 
 @shared_task(name="monitoring.echo", ignore_result=False)

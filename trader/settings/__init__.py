@@ -206,16 +206,27 @@ SPECTACULAR_SETTINGS = {
 }
 
 # ---------------------------------------------------------------- logging
+# JSON lines (one object per line) for log shippers in production; readable lines in development. Every
+# handler stamps the request id / process role / task and masks secrets (apps/common/logging.py).
 LOG_LEVEL = env.str("TRADER_LOG_LEVEL", default="INFO").upper()
+TRADER_LOG_FORMAT = choice("TRADER_LOG_FORMAT", ("json", "plain"), "json" if PRODUCTION else "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "apps.common.logging.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "apps.common.logging.RequestIdFilter"},
+        "redact": {"()": "apps.common.logging.RedactingFilter"},
+    },
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "plain": {"()": "apps.common.logging.PlainFormatter"},
+        "json": {"()": "apps.common.logging.JsonFormatter"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": TRADER_LOG_FORMAT,
+            "filters": ["request_id", "redact"],
+        },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
@@ -223,6 +234,13 @@ LOGGING = {
         "daphne": {"level": "WARNING"},
     },
 }
+# Celery task runs (apps/monitoring/taskruns): rows older than this are pruned daily. Successful runs of the
+# tasks named in TRADER_TASKRUN_SKIP_SUCCESS are not recorded (a 10 s heartbeat would bury the rest);
+# their failures still are.
+TRADER_TASKRUN_RETENTION_DAYS = env.int("TRADER_TASKRUN_RETENTION_DAYS", default=14)
+TRADER_TASKRUN_SKIP_SUCCESS: list[str] = env.list(
+    "TRADER_TASKRUN_SKIP_SUCCESS", default=["monitoring.heartbeat"]
+)
 
 # ---------------------------------------------------------------- first-run admin
 TRADER_ADMIN_PASSWORD = secret("TRADER_ADMIN_PASSWORD")

@@ -1,7 +1,9 @@
-"""Monitoring REST API under /api/: one include line per concern (alerts, channels, status, ...)."""
+"""Monitoring REST API under /api/, one route list per concern."""
 
 from __future__ import annotations
 
 from typing import Any
 
-urlpatterns: list[Any] = []
+from apps.monitoring.api.taskruns import urlpatterns as taskrun_urlpatterns  # task-runs/...
+
+urlpatterns: list[Any] = [*taskrun_urlpatterns]

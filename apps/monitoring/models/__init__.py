@@ -1,5 +1,12 @@
-"""Monitoring models, one module per concern; each helper module is re-exported here for Django."""
+"""Monitoring models, one module per concern, re-exported here for Django."""
 
 from apps.monitoring.models.audit import AuditEvent, AuditEventQuerySet, AuditImmutableError
+from apps.monitoring.models.taskruns import TaskRun, TaskState
 
-__all__ = ["AuditEvent", "AuditEventQuerySet", "AuditImmutableError"]
+__all__ = [
+    "AuditEvent",
+    "AuditEventQuerySet",
+    "AuditImmutableError",
+    "TaskRun",
+    "TaskState",
+]
