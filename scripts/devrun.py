@@ -298,7 +298,9 @@ def run() -> int:
     metrics_dir = RUN / "prometheus"
     shutil.rmtree(metrics_dir, ignore_errors=True)
     metrics_dir.mkdir(parents=True)
-    env.setdefault("PROMETHEUS_MULTIPROC_DIR", str(metrics_dir))
+    # Every child writes here (one pid namespace: no two processes share a file name); web merges it.
+    env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
+    env.pop("TRADER_METRICS_MULTIPROC_ROOT", None)
     log(f"Redis: {env['REDIS_URL']}")
     manage("migrate", "--noinput", "-v", "0", env=env)
     manage("collectstatic", "--noinput", "-v", "0", env=env)

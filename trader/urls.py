@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from apps.exchange.api.views import metrics_view
+from apps.monitoring.api.metrics import metrics_view
 from apps.monitoring.api.views import healthz, readyz
 from apps.spa.views import spa_index
 

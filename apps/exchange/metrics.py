@@ -7,12 +7,13 @@ at scrape time and /metrics on any process shows the whole platform's view.
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING, Any
 
-from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
+
+from apps.monitoring.rolling import rolling_record_many
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -40,6 +41,10 @@ WEIGHT = Counter("trader_exchange_weight", "Request weight charged by the limite
 
 BREAKER_CODES = {"closed": 0, "half_open": 1, "open": 2}
 
+# Outcomes that count against the exchange's error rate: the exchange or our link to it misbehaved. A
+# business reject ("rejected": insufficient balance, a filter) is the exchange working as it should.
+ROLLING_ERRORS = frozenset({"temporary", "unknown", "operational", "rate_limited", "auth"})
+
 
 _children: dict[tuple[str, str, str, int], tuple[Any, Any, Any]] = {}
 
@@ -60,6 +65,10 @@ def observe_call(
     children[1].observe(seconds)
     if weight:
         children[2].inc(weight)
+    # Alert rules read error rate and p95 from Redis windows shared by every process.
+    rolling_record_many(
+        ("exchange", f"exchange:{market}"), ok=outcome not in ROLLING_ERRORS, latency_ms=seconds * 1000
+    )
 
 
 class SharedStateCollector(Collector):
@@ -96,24 +105,3 @@ class SharedStateCollector(Collector):
         yield used
         yield limit
         yield state
-
-
-def render(shared: Collector) -> bytes:
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        from prometheus_client import multiprocess
-
-        registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)
-    else:
-        registry = CollectorRegistry()
-        registry.register(_Forward(REGISTRY))
-    registry.register(shared)
-    return generate_latest(registry)
-
-
-class _Forward(Collector):
-    def __init__(self, source: CollectorRegistry) -> None:
-        self.source = source
-
-    def collect(self) -> Iterator[Metric]:
-        yield from self.source.collect()

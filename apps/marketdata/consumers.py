@@ -26,6 +26,7 @@ from apps.marketdata.fanout.hub import hub_for_loop, snapshot_frame
 from apps.marketdata.fanout.names import InvalidStream, parse_stream
 from apps.marketdata.fanout.outbox import Outbox
 from apps.marketdata.fanout.symbols import known_symbols_async
+from apps.monitoring.metrics.definitions import WS_CLIENTS
 from apps.users.roles import user_roles
 
 if TYPE_CHECKING:
@@ -76,6 +77,7 @@ class MarketConsumer(AsyncWebsocketConsumer):
         )
         self.hub.attach()
         metrics.CLIENTS.inc()
+        WS_CLIENTS.labels("/ws/market/").inc()
         self.tasks = [
             asyncio.create_task(self._sender(), name="marketdata-ws-send"),
             asyncio.create_task(self._watch_roles(), name="marketdata-ws-roles"),
@@ -90,6 +92,7 @@ class MarketConsumer(AsyncWebsocketConsumer):
         if hub is None:
             return
         metrics.CLIENTS.dec()
+        WS_CLIENTS.labels("/ws/market/").dec()
         current = asyncio.current_task()
         for task in self.tasks:
             if task is not current:

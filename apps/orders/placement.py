@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 
+from apps.monitoring.metrics.orders import observe_refused
 from apps.monitoring.services import audit_record
 from apps.orders.domain.intent import PlacementIntent, client_order_id_for, normalize
 from apps.orders.domain.state import OrderStatus
@@ -161,7 +162,11 @@ def order_place(
     if found is not None:
         return Placement(found, created=False)
     intent = normalize(intent, post_only=post_only)
-    symbol = order_check(intent=intent)
+    try:
+        symbol = order_check(intent=intent)
+    except OrderRefused as refused:
+        observe_refused(market=intent.market, errors=refused.errors)
+        raise
     try:
         return Placement(_record(actor, intent, idempotency_key, symbol), created=True)
     except IntegrityError:

@@ -28,6 +28,8 @@ from django.utils import timezone
 
 from apps.exchange.domain.errors import ExchangeError, OrderNotFoundError
 from apps.exchange.gateway import get_gateway
+from apps.monitoring.metrics.definitions import observe_reconcile
+from apps.monitoring.metrics.orders import market_label
 from apps.monitoring.services import audit_record
 from apps.orders.algo import is_algo
 from apps.orders.domain.state import InvalidTransition, OrderStatus
@@ -339,6 +341,15 @@ def orders_reconcile(
             result.errors.append(f"order {order.pk}: {exc}")
     if result.changed or result.errors:
         logger.info("reconcile %s %s: %s", market, symbol or "*", result.as_dict())
+    observe_reconcile(
+        market=market_label(market),
+        fixed={
+            "order_adopted": len(result.adopted),
+            "order_finished": len(result.finished),
+            "order_updated": len(result.updated),
+            "order_unknown": len(result.unknown),
+        },
+    )
     return result
 
 

@@ -6,11 +6,13 @@ Placing, canceling and reconciling (which talk to the exchange) build on these t
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import TYPE_CHECKING, Any, Final
 
 from django.db import transaction
 from django.utils import timezone
 
+from apps.monitoring.metrics.orders import observe_transition
 from apps.orders.domain.report import average_price, check_report_ids
 from apps.orders.domain.state import InvalidTransition, OrderStatus, next_status
 from apps.orders.domain.state import OrderEvent as Event
@@ -100,6 +102,21 @@ def _try_transition(
         )
         order = Order.objects.select_related("symbol").get(pk=order_id)
         publish_on_commit("order", order_payload(order))  # to /ws/account/, once this commits
+        transaction.on_commit(
+            partial(
+                observe_transition,
+                order_id=order_id,
+                market=order.market,
+                order_type=order.order_type,
+                created_at=order.created_at,
+                current=str(current),
+                target=str(target),
+                source=str(source),
+                executed_before_zero=not row["exchange_executed_qty"],
+                payload=payload,
+                at=now,
+            )
+        )
         return order
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Final
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from apps.monitoring.metrics.definitions import observe_reconcile
 from apps.monitoring.services import audit_record
 from apps.positions.broadcast import balance_payload, publish_on_commit
 from apps.positions.common import (
@@ -255,4 +256,5 @@ def balances_reconcile(*, market: str) -> ReconcileReport:
     fixes = sum(c.fix for c in changes)
     if fixes:
         logger.info("balances %s: reconciliation fixed %d rows", market, fixes)
+    observe_reconcile(market=GATEWAY_MARKET[market], fixed={"balance": fixes})
     return ReconcileReport(market, changes)

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from apps.monitoring.metrics.definitions import observe_reconcile
 from apps.monitoring.services import audit_record
 from apps.positions.balances import balance_apply
 from apps.positions.brackets import brackets_refresh
@@ -320,4 +321,5 @@ def positions_reconcile() -> PositionsReport:
     fixes = sum(c.fix for c in changes)
     if fixes:
         logger.info("positions: reconciliation fixed %d rows", fixes)
+    observe_reconcile(market="futures", fixed={"position": fixes})
     return PositionsReport(changes)

@@ -13,6 +13,7 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from apps.monitoring.metrics.definitions import WS_CLIENTS
 from apps.realtime.publish import current_sequence, group_name
 from apps.users.roles import user_roles
 
@@ -30,6 +31,7 @@ def _roles(user: Any) -> list[str]:
 
 class AccountConsumer(AsyncJsonWebsocketConsumer):
     group: str | None = None
+    counted = False  # this socket is in the trader_ws_clients gauge
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -42,9 +44,14 @@ class AccountConsumer(AsyncJsonWebsocketConsumer):
         self.group = group_name(user.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
+        self.counted = True
+        WS_CLIENTS.labels("/ws/account/").inc()
         await self.send_json({"type": "hello", "seq": await self._sequence()})
 
     async def disconnect(self, code: int) -> None:
+        if self.counted:
+            self.counted = False
+            WS_CLIENTS.labels("/ws/account/").dec()
         if self.group is not None:
             await self.channel_layer.group_discard(self.group, self.channel_name)
 

@@ -259,3 +259,7 @@ if PRODUCTION:
             "Refusing to start in production mode (TRADER_MODE=production):\n- " + "\n- ".join(_problems)
         )
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+
+# ---------------------------------------------------------------- monitoring: metrics, alert delivery, status
+from trader.settings.metrics import *  # noqa: E402, F403

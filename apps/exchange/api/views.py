@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -23,7 +21,6 @@ from apps.exchange.models import ApiCredential
 from apps.users.permissions import IsAdminRole, IsViewer
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest
     from rest_framework.request import Request
 
 
@@ -95,22 +92,3 @@ def _valid(request: Request) -> dict[str, Any]:
     serializer = CredentialInputSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
-
-
-def metrics_view(request: HttpRequest) -> HttpResponse:
-    """Prometheus exposition. With TRADER_METRICS_TOKEN set, a bearer token is required."""
-    from prometheus_client import CONTENT_TYPE_LATEST
-
-    from apps.exchange.metrics import SharedStateCollector, render
-
-    token = settings.TRADER_METRICS_TOKEN
-    if token and request.headers.get("Authorization", "") != f"Bearer {token}":
-        return HttpResponse("metrics need a bearer token\n", status=401, content_type="text/plain")
-    return HttpResponse(render(SharedStateCollector(_shared_snapshot)), content_type=CONTENT_TYPE_LATEST)
-
-
-def _shared_snapshot() -> tuple[list[tuple[str, str, str, int, int]], list[tuple[str, str, str]]]:
-    state = selectors.exchange_status()
-    pools = [(p.market, p.scope, p.pool, p.used, p.limit) for p in state.pools]
-    breakers = [(b.market, b.group, b.state) for b in state.breakers]
-    return pools, breakers

@@ -26,6 +26,12 @@ from typing import TYPE_CHECKING, Any
 import aiohttp
 
 from apps.exchange.gateway.pipeline import off_loop
+from apps.monitoring.metrics.definitions import (
+    STREAM_APPLY_ERRORS,
+    STREAM_MESSAGES,
+    STREAM_RECONNECTS,
+    observe_lag,
+)
 from apps.streams.domain.events import CONTROL_EVENTS
 from apps.streams.domain.parse import EventFormatError, parse_event
 
@@ -133,6 +139,7 @@ class UserStream:
                     error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
                     logger.warning("%s user stream: %s", self.health.name, error)
                 self.health.mark_down(now_ms(), error)
+                STREAM_RECONNECTS.labels(self.health.name).inc()
                 attempt = 1 if time.monotonic() - started >= self.config.stable_after_s else attempt + 1
                 self.health.state = "backoff"
                 self.health.reconnects += 1
@@ -183,7 +190,9 @@ class UserStream:
         if queue.qsize() >= self.config.buffer_max:
             raise BufferOverflow(f"more than {self.config.buffer_max} events waiting")
         try:
-            queue.put_nowait(Received(parse_event(raw), raw))
+            event = parse_event(raw)
+            STREAM_MESSAGES.labels(self.health.name, type(event).__name__).inc()
+            queue.put_nowait(Received(event, raw))
         except EventFormatError as exc:
             logger.error(
                 "%s user stream: malformed %s event (%s); resyncing", self.health.name, raw.get("e"), exc
@@ -221,10 +230,12 @@ class UserStream:
             try:
                 await self.apply(item.event, item.raw)
                 self.health.events += 1
+                observe_lag(self.health.name, item.raw, now_ms())
             except Exception as exc:
                 logger.exception(
                     "%s user stream: applying %s failed; resyncing", self.health.name, item.raw.get("e")
                 )
+                STREAM_APPLY_ERRORS.labels(self.health.name).inc()
                 self.health.last_error = f"{item.raw.get('e')}: {type(exc).__name__}: {exc}"[:300]
                 self.health.last_error_ms = now_ms()
                 await self._resync(queue)
