@@ -1,7 +1,8 @@
 """Readiness checks. Each app registers its own; /readyz runs them all and reports each one.
 
 A check returns None when healthy or raises with a short reason; the runner times it and turns any
-exception into a failed entry, so one broken dependency never hides the state of the others.
+exception into a failed entry, so one broken dependency never hides the state of the others. The base
+checks are the status page's components (apps/monitoring/status), and both run on `run_parallel`.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import redis
 from asgiref.sync import async_to_sync
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from celery import Celery
 
 Check = Callable[[], None]
+T = TypeVar("T")
 _CHECKS: dict[str, Check] = {}
 CHECK_TIMEOUT_S = 3.0
 
@@ -100,41 +102,85 @@ def check_celery(app: Celery | None = None) -> None:
 
 
 def register_default_checks() -> None:
-    register_check("database", check_database)
-    register_check("redis", lambda: check_redis())
-    register_check("channel_layer", lambda: check_channel_layer())
-    register_check("celery", lambda: check_celery())
+    """The base readiness checks, each the "down" verdict of the status component of the same concern,
+    so /readyz and /api/status/ never disagree about them."""
+    from apps.monitoring.status.components import readiness_check
+
+    register_check("database", readiness_check("database"))
+    register_check("redis", readiness_check("redis"))
+    register_check("channel_layer", readiness_check("channel_layer"))
+    register_check("celery", readiness_check("worker"))
 
 
-def _run_one(name: str, check: Check) -> CheckResult:
+def _close_thread_connections() -> None:
+    # A pool thread opened its own database connections; give them back instead of leaking them.
+    from django.db import connections
+
+    connections.close_all()
+
+
+def _call(fn: Callable[[], T]) -> T:
+    try:
+        return fn()
+    finally:
+        _close_thread_connections()
+
+
+class CheckTimedOut(TimeoutError):
+    """A call that did not finish within its bound (it may still be running in its thread)."""
+
+
+def run_parallel(
+    calls: dict[str, Callable[[], T]], *, timeout_s: float | None = None
+) -> dict[str, T | Exception]:
+    """Run each call in its own thread; a call that raises or outlives `timeout_s` (default
+    CHECK_TIMEOUT_S, counted from the start) yields its exception (CheckTimedOut) instead of a value."""
+    timeout_s = CHECK_TIMEOUT_S if timeout_s is None else timeout_s
+    out: dict[str, T | Exception] = {}
+    pool = ThreadPoolExecutor(max_workers=max(1, len(calls)), thread_name_prefix="health")
+    try:
+        futures = {name: pool.submit(_call, fn) for name, fn in calls.items()}
+        deadline = time.monotonic() + timeout_s
+        for name, future in futures.items():
+            try:
+                out[name] = future.result(timeout=max(0.0, deadline - time.monotonic()))
+            except FutureTimeout:
+                out[name] = CheckTimedOut("timed out")
+            except Exception as exc:  # every failure becomes a reported entry, never a 500
+                out[name] = exc
+    finally:
+        # A hung call keeps its thread; do not wait for it, the answer is already "timed out".
+        pool.shutdown(wait=False, cancel_futures=True)
+    return out
+
+
+def _run_one(check: Check) -> CheckResult:
     started = time.perf_counter()
     try:
         check()
-    except Exception as exc:  # every failure becomes a reported entry, never a 500
-        error: str | None = f"{type(exc).__name__}: {exc}"[:300]
+    except Exception as exc:
+        error: str | None = describe_error(exc)
     else:
         error = None
-    finally:
-        if name == "database":
-            # The check ran in a pool thread; give its connection back instead of leaking it.
-            connection.close()
     elapsed = Decimal(str(round((time.perf_counter() - started) * 1000, 1)))
-    return CheckResult(name=name, ok=error is None, latency_ms=elapsed, error=error)
+    return CheckResult(name="", ok=error is None, latency_ms=elapsed, error=error)
 
 
 def run_checks(checks: dict[str, Check] | None = None) -> list[CheckResult]:
     """Run the checks in parallel, each bounded by CHECK_TIMEOUT_S."""
     checks = registered_checks() if checks is None else checks
+    outcomes = run_parallel({name: (lambda fn=fn: _run_one(fn)) for name, fn in checks.items()})
     results: list[CheckResult] = []
-    with ThreadPoolExecutor(max_workers=max(1, len(checks))) as pool:
-        futures = {name: pool.submit(_run_one, name, fn) for name, fn in checks.items()}
-        for name, future in futures.items():
-            try:
-                results.append(future.result(timeout=CHECK_TIMEOUT_S))
-            except FutureTimeout:
-                results.append(
-                    CheckResult(
-                        name, ok=False, latency_ms=Decimal(int(CHECK_TIMEOUT_S * 1000)), error="timed out"
-                    )
-                )
+    for name, outcome in outcomes.items():
+        if isinstance(outcome, CheckResult):
+            results.append(replace(outcome, name=name))
+        else:
+            timed_out = isinstance(outcome, CheckTimedOut)
+            latency = Decimal(int(CHECK_TIMEOUT_S * 1000)) if timed_out else Decimal(0)
+            error = "timed out" if timed_out else describe_error(outcome)
+            results.append(CheckResult(name, ok=False, latency_ms=latency, error=error))
     return results
+
+
+def describe_error(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:300]

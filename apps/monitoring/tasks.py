@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from apps.monitoring.audit_review.tasks import verify_audit_chain
+from apps.monitoring.status.tasks import heartbeat
 from apps.monitoring.taskruns.tasks import taskruns_prune
 
 __all__ = [
     "echo",
+    "heartbeat",
     "taskruns_prune",
+    "verify_audit_chain",
 ]
 
 

@@ -263,3 +263,4 @@ if PRODUCTION:
 
 # ---------------------------------------------------------------- monitoring: metrics, alert delivery, status
 from trader.settings.metrics import *  # noqa: E402, F403
+from trader.settings.status import *  # noqa: E402, F403

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from apps.monitoring.api.status import status_urlpatterns  # status/, status/exchange-errors/
 from apps.monitoring.api.taskruns import urlpatterns as taskrun_urlpatterns  # task-runs/...
 
-urlpatterns: list[Any] = [*taskrun_urlpatterns]
+urlpatterns: list[Any] = [*status_urlpatterns, *taskrun_urlpatterns]

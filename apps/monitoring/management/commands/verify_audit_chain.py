@@ -1,4 +1,5 @@
-"""Walk the audit trail's hash chain and report the first broken link (exit status 1 when broken)."""
+"""Walk the audit trail's hash chain, record the result, and report the first broken link (exit status 1
+when broken)."""
 
 from __future__ import annotations
 
@@ -6,17 +7,15 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.monitoring.models import AuditEvent
-from apps.monitoring.selectors import audit_chain_verify
+from apps.monitoring.audit_review.services import audit_verification_run
+from apps.monitoring.models import VerificationTrigger
 
 
 class Command(BaseCommand):
-    help = "Verify the audit trail's SHA-256 hash chain and report the first broken link."
+    help = "Verify the audit trail's SHA-256 hash chain, record the result and report the first broken link."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        count, broken = audit_chain_verify()
-        if broken is not None:
-            event = AuditEvent.objects.filter(pk=broken.event_id).values("action", "created_at").first()
-            where = f" ({event['action']} at {event['created_at'].isoformat()})" if event else ""
-            raise CommandError(f"Audit chain broken at event #{broken.event_id}{where}: {broken.reason}")
-        self.stdout.write(self.style.SUCCESS(f"Audit chain intact: {count} events verified."))
+        verification = audit_verification_run(triggered_by=VerificationTrigger.COMMAND)
+        if not verification.ok:
+            raise CommandError(verification.message)
+        self.stdout.write(self.style.SUCCESS(verification.message))
