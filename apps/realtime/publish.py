@@ -31,8 +31,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-Kind = Literal["order", "fill", "balance", "position", "stream", "risk"]
-KINDS: Final[frozenset[str]] = frozenset({"order", "fill", "balance", "position", "stream", "risk"})
+Kind = Literal["order", "fill", "balance", "position", "stream", "risk", "alert"]
+KINDS: Final[frozenset[str]] = frozenset({"order", "fill", "balance", "position", "stream", "risk", "alert"})
 # The consumer method a group message lands on: "account.event" → AccountConsumer.account_event.
 MESSAGE_TYPE: Final = "account.event"
 
@@ -116,28 +116,40 @@ def _jsonable(payload: Mapping[str, Any]) -> dict[str, Any]:
     return dict(json.loads(json.dumps(payload, cls=DjangoJSONEncoder)))
 
 
+def broadcast_account_event(kind: str, payload: Mapping[str, Any]) -> int:
+    """Send one event to every role-holding user's group, numbered per user; returns how many users.
+
+    Raises when Redis or the channel layer fails: for callers that record and retry a delivery (alert
+    notifications). Everything else uses `publish_account_event`, which never raises.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown account event kind {kind!r}; use one of {sorted(KINDS)}")
+    from channels.layers import get_channel_layer
+
+    layer = get_channel_layer()
+    body = _jsonable(payload)
+    users = _recipients()
+    if not users:
+        return 0
+    pipe = _redis().pipeline(transaction=False)
+    for user_id in users:
+        pipe.incr(sequence_key(user_id))
+    sequences = [int(seq) for seq in pipe.execute()]  # one round trip for every user's number
+    if layer is not None:
+        messages = [
+            (group_name(user_id), {"type": MESSAGE_TYPE, "kind": kind, "seq": seq, "payload": body})
+            for user_id, seq in zip(users, sequences, strict=True)
+        ]
+        async_to_sync(_send_all)(layer, messages)  # one hop to the event loop, not one per user
+    return len(users)
+
+
 def publish_account_event(kind: str, payload: Mapping[str, Any]) -> None:
     """Send one event to every role-holding user's group, numbered per user. Never raises."""
     if kind not in KINDS:
         raise ValueError(f"unknown account event kind {kind!r}; use one of {sorted(KINDS)}")
     try:
-        from channels.layers import get_channel_layer
-
-        layer = get_channel_layer()
-        body = _jsonable(payload)
-        users = _recipients()
-        if not users:
-            return
-        pipe = _redis().pipeline(transaction=False)
-        for user_id in users:
-            pipe.incr(sequence_key(user_id))
-        sequences = [int(seq) for seq in pipe.execute()]  # one round trip for every user's number
-        if layer is not None:
-            messages = [
-                (group_name(user_id), {"type": MESSAGE_TYPE, "kind": kind, "seq": seq, "payload": body})
-                for user_id, seq in zip(users, sequences, strict=True)
-            ]
-            async_to_sync(_send_all)(layer, messages)  # one hop to the event loop, not one per user
+        broadcast_account_event(kind, payload)
     except Exception:  # best effort by design: see the module docstring
         logger.exception("account event %s could not be published", kind)
 

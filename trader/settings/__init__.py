@@ -260,7 +260,7 @@ if PRODUCTION:
         )
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-
 # ---------------------------------------------------------------- monitoring: metrics, alert delivery, status
 from trader.settings.metrics import *  # noqa: E402, F403
+from trader.settings.notifications import *  # noqa: E402, F403
 from trader.settings.status import *  # noqa: E402, F403

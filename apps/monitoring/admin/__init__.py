@@ -1,3 +1,3 @@
 """Back-office registrations, one module per concern."""
 
-from apps.monitoring.admin import audit, taskruns  # noqa: F401
+from apps.monitoring.admin import alerts, audit, channels, taskruns  # noqa: F401

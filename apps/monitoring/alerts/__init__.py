@@ -1,0 +1,1 @@
+"""Alert rules: condition readers, the evaluation state machine, alerts and their lifecycle."""

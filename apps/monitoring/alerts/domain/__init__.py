@@ -1,0 +1,1 @@
+"""Pure rules of alerting: parameter validation, condition judgements, the open/keep/resolve decision."""

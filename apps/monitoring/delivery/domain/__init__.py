@@ -1,0 +1,1 @@
+"""Pure rules of alert delivery: channel config validation, who gets what, retry policy, signing, texts."""
