@@ -3,6 +3,7 @@ bootstrap from the environment."""
 
 from __future__ import annotations
 
+import io
 from types import SimpleNamespace
 from typing import Any
 
@@ -166,14 +167,27 @@ def test_rotating_the_master_key_reencrypts_everything(admin_user, settings) -> 
     old_key = generate_key_text()
     settings.TRADER_MASTER_KEY = old_key
     c = _add(admin_user)
+    from apps.monitoring.delivery.channels import channel_create
+    from apps.monitoring.delivery.selectors import channel_secret
+
+    hook = channel_create(
+        actor=admin_user,
+        data={"name": "ops hook", "kind": "webhook", "config": {"url": "https://hooks.example.test/x"}},
+        secret="an-hmac-secret-of-some-length",
+    )
     settings.TRADER_MASTER_KEY = generate_key_text()
     settings.TRADER_MASTER_KEY_PREVIOUS = [old_key]
     from django.core.management import call_command
 
-    call_command("rotate_master_key", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    out = io.StringIO()
+    call_command("rotate_master_key", stdout=out)
+    assert "1 credential(s) and 1 notification channel secret(s)" in out.getvalue()
     settings.TRADER_MASTER_KEY_PREVIOUS = []
     c.refresh_from_db()
+    hook.refresh_from_db()
     assert selectors.credential_decrypt(c).secret.reveal() == SECRET
+    secret = channel_secret(hook)
+    assert secret is not None and secret.reveal() == "an-hmac-secret-of-some-length"
     assert AuditEvent.objects.filter(action="exchange.credential.reencrypt").count() == 1
 
 
