@@ -93,6 +93,18 @@ def runtime() -> Runtime:
         return _runtime[1]
 
 
+def flush_call_log(**_signal: object) -> None:
+    """Write this process's buffered ApiCallLog rows now (after each Celery task).
+
+    The buffer otherwise waits for a later call to find it full or old, so a quiet worker would keep the
+    rows of its last failures out of the System page's recent errors until the next exchange call.
+    """
+    with _lock:
+        current = _runtime[1] if _runtime is not None and _runtime[0] == os.getpid() else None
+    if current is not None:
+        current.calllog.flush()
+
+
 def set_runtime(value: Runtime | None) -> None:
     """Tests install a runtime pointed at their own exchange and Redis prefix."""
     global _runtime

@@ -122,6 +122,22 @@ def test_the_call_log_is_capped(db) -> None:
     assert ApiCallLog.objects.count() == 30
 
 
+def test_a_finished_celery_task_writes_the_buffered_rows_at_once(db, monkeypatch) -> None:
+    import os
+    from types import SimpleNamespace
+
+    from celery.signals import task_postrun
+
+    from apps.exchange import runtime
+
+    log = CallLogBuffer(sample=0.0, cap=100)
+    monkeypatch.setattr(runtime, "_runtime", (os.getpid(), SimpleNamespace(calllog=log)))
+    log.add(_record("temporary"))  # one failure in a quiet worker: no later call would flush it
+    assert not ApiCallLog.objects.exists()
+    task_postrun.send(sender=None, task_id="t-1", task=None, args=(), kwargs={}, retval=None, state="SUCCESS")
+    assert ApiCallLog.objects.filter(outcome="temporary").count() == 1
+
+
 def test_a_disabled_call_log_wants_nothing() -> None:
     assert not CallLogBuffer(sample=1.0, cap=10, enabled=False).wants("rejected")
 
