@@ -7,6 +7,7 @@ their own, so they never meet another test run's processes on the shared Redis.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -15,10 +16,17 @@ import sys
 import time
 import uuid
 from pathlib import Path
-from typing import IO, Any, Final
+from typing import IO, TYPE_CHECKING, Any, Final
 
 import requests
 from binance.client import Client
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    import pytest
+
+    from tests.fixtures.local_exchange import LocalExchange
 
 ROOT: Final = Path(__file__).resolve().parents[2]
 VENV_BIN: Final = Path(sys.executable).parent
@@ -198,3 +206,23 @@ class Platform:
             text = path.read_text(errors="replace") if path.exists() else ""
             parts.append(f"----- {name} log ({path}) -----\n{text[-tail:]}")
         return "\n".join(parts)
+
+
+@contextlib.contextmanager
+def platform_running(
+    platform: Platform, request: pytest.FixtureRequest, local_exchange: LocalExchange, label: str
+) -> Iterator[Platform]:
+    """Start the platform, stop it afterwards, and print its logs when a test of the module failed."""
+    failed_before = request.session.testsfailed
+    try:
+        platform.prepare()
+        platform.start()
+        yield platform
+    finally:
+        platform.stop()
+        if request.session.testsfailed != failed_before:
+            reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+            if reporter is not None:
+                reporter.write_sep("-", f"platform logs ({label})")
+                reporter.write_line(platform.logs())
+        local_exchange.reset()

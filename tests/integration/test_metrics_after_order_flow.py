@@ -17,7 +17,7 @@ import pytest
 import requests
 from websockets.sync.client import connect
 
-from tests.integration.platform_procs import Platform
+from tests.integration.platform_procs import Platform, platform_running
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -43,19 +43,8 @@ def platform(
     metrics_dir.mkdir()
     built.env.update(PROMETHEUS_MULTIPROC_DIR=str(metrics_dir), TRADER_METRICS_TOKEN=TOKEN)
     built.env.pop("TRADER_METRICS_MULTIPROC_ROOT", None)
-    failed_before = request.session.testsfailed
-    try:
-        built.prepare()
-        built.start()
-        yield built
-    finally:
-        built.stop()
-        if request.session.testsfailed != failed_before:
-            reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-            if reporter is not None:
-                reporter.write_sep("-", "platform logs (test_metrics_after_order_flow)")
-                reporter.write_line(built.logs())
-        local_exchange.reset()
+    with platform_running(built, request, local_exchange, "test_metrics_after_order_flow") as running:
+        yield running
 
 
 def _plain(value: Decimal) -> str:

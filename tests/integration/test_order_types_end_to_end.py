@@ -23,7 +23,7 @@ import pytest
 import requests
 from binance.exceptions import BinanceAPIException
 
-from tests.integration.platform_procs import Platform, exchange_client
+from tests.integration.platform_procs import Platform, exchange_client, platform_running
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -60,19 +60,8 @@ def platform(
     account: dict[str, Any],
 ) -> Iterator[Platform]:
     built = Platform(tmp_path_factory.mktemp("e2e-platform"), local_exchange.url, account)
-    failed_before = request.session.testsfailed
-    try:
-        built.prepare()
-        built.start()
-        yield built
-    finally:
-        built.stop()
-        if request.session.testsfailed != failed_before:
-            reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-            if reporter is not None:
-                reporter.write_sep("-", "platform logs (test_order_types_end_to_end)")
-                reporter.write_line(built.logs())
-        local_exchange.reset()
+    with platform_running(built, request, local_exchange, "test_order_types_end_to_end") as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
