@@ -77,7 +77,7 @@ def order_cancel_all_request(
     Goes order by order through order_cancel_request, so each cancel is recorded and idempotent like a
     single one; orders placed outside the platform are not ours to cancel here.
     """
-    rows = Order.objects.filter(status__in=OPEN_AT_EXCHANGE)
+    rows = Order.objects.filter(status__in=OPEN_AT_EXCHANGE, external=False)
     if market:
         rows = rows.filter(market=market)
     if symbol:

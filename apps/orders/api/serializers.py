@@ -148,6 +148,7 @@ class OrderOutputSerializer(serializers.ModelSerializer):
             "exchange_order_id",
             "exchange_algo_id",
             "exchange_status",
+            "external",
             "executed_quantity",
             "cumulative_quote",
             "average_price",

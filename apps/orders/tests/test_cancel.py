@@ -120,6 +120,8 @@ def test_cancel_all_cancels_the_open_orders_of_one_symbol_or_all(
     eth = resting(
         "ETHUSDT", price=str(int(gateway.ticker_price("spot", "ETHUSDT") * Decimal("0.8"))), quantity="0.01"
     )
+    another_tools = resting()
+    Order.objects.filter(pk=another_tools.pk).update(external=True)  # adopted: placed outside the platform
     one = trader_client.post(
         "/api/orders/cancel-all/", {"market": "SPOT", "symbol": "ETHUSDT"}, format="json"
     )
@@ -131,6 +133,8 @@ def test_cancel_all_cancels_the_open_orders_of_one_symbol_or_all(
         cancel_order(order.pk)
         order.refresh_from_db()
         assert order.status == "CANCELED"
+    another_tools.refresh_from_db()
+    assert another_tools.status == "NEW"  # not ours to cancel in bulk; a single cancel still can
 
 
 def test_viewers_cannot_cancel(viewer_client: APIClient, symbols: None) -> None:

@@ -60,7 +60,7 @@ def test_the_detail_shows_fills_and_events_with_decimals_as_strings(viewer_clien
         trade_time=NOW,
     )
     body = viewer_client.get(f"/api/orders/{order.pk}/").json()
-    assert body["status"] == "NEW" and body["price"] == "100000"
+    assert body["status"] == "NEW" and body["price"] == "100000" and body["external"] is False
     assert body["fills"][0]["price"] == "100000.5" and body["fills"][0]["quantity"] == "0.001"
     assert [e["to_status"] for e in body["events"]] == ["NEW"]
 
@@ -73,3 +73,9 @@ def test_users_without_a_role_cannot_read_orders(outsider_user: object) -> None:
     client = APIClient()
     client.force_authenticate(outsider_user)
     assert client.get("/api/orders/").status_code == 403
+
+
+def test_orders_placed_outside_the_platform_are_marked_external(viewer_client: APIClient) -> None:
+    make_order(external=True)
+    (row,) = viewer_client.get("/api/orders/").json()["results"]
+    assert row["external"] is True
