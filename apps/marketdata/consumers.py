@@ -121,6 +121,10 @@ class MarketConsumer(AsyncWebsocketConsumer):
             content = json.loads(text_data or bytes_data or b"")
         except ValueError:
             content = None
+        if isinstance(content, dict) and content.get("type") == "ping":
+            # The dashboard's heartbeat: a silent socket is declared dead and reopened.
+            await self.send(_dumps({"type": "pong"}))
+            return
         action = content.get("action") if isinstance(content, dict) else None
         if action == "list":
             await self._send_list()

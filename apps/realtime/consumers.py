@@ -71,7 +71,10 @@ class AccountConsumer(AsyncJsonWebsocketConsumer):
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         if not await self._allowed():
             return
-        if isinstance(content, dict) and content.get("action") == "resync":
+        if isinstance(content, dict) and content.get("type") == "ping":
+            # The dashboard's heartbeat: a silent socket is declared dead and reopened.
+            await self.send_json({"type": "pong"})
+        elif isinstance(content, dict) and content.get("action") == "resync":
             await self.send_json({"type": "resync", "seq": await self._sequence()})
         else:
             await self.send_json({"type": "error", "message": 'unknown message; send {"action": "resync"}'})

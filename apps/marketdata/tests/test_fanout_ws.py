@@ -122,6 +122,8 @@ async def test_unsubscribe_stops_updates(viewer_user: Any) -> None:
     await socket.send_json_to({"action": "list"})
     listed = await socket.receive_json_from()
     assert (listed["type"], listed["streams"]) == ("list", [])
+    await socket.send_json_to({"type": "ping"})  # the dashboard's heartbeat
+    assert await socket.receive_json_from() == {"type": "pong"}
     await socket.disconnect()
 
 

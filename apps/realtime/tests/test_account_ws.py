@@ -77,6 +77,8 @@ async def test_a_viewer_receives_numbered_events_with_decimals_as_strings(viewer
     assert (second["kind"], second["seq"], second["payload"]["price"]) == ("fill", 2, "50000.1")
     await socket.send_json_to({"action": "resync"})
     assert await socket.receive_json_from() == {"type": "resync", "seq": 2}
+    await socket.send_json_to({"type": "ping"})
+    assert await socket.receive_json_from() == {"type": "pong"}
     await socket.send_json_to({"action": "dance"})
     assert (await socket.receive_json_from())["type"] == "error"
     await socket.disconnect()
