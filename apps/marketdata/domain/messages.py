@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from apps.marketdata.domain.events import (
@@ -20,6 +21,9 @@ if TYPE_CHECKING:
 
 
 def _s(value: object) -> str:
+    # str(Decimal("0.00000010")) is "1.0E-7"; the contract is plain decimal strings, never exponents.
+    if isinstance(value, Decimal):
+        return format(value, "f")
     return str(value)
 
 

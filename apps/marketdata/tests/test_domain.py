@@ -196,3 +196,18 @@ def test_token_bucket_paces() -> None:
     assert bucket.take(0.0) == pytest.approx(0.2)
     assert bucket.take(0.0) == pytest.approx(0.4)
     assert bucket.take(10.0) == 0.0
+
+
+def test_tiny_and_trailing_zero_decimals_are_published_without_exponents() -> None:
+    from apps.marketdata.domain.book import BookTop
+    from apps.marketdata.domain.messages import depth_message
+
+    top = BookTop(
+        last_update_id=9,
+        event_ms=1,
+        bids=((Decimal("0.00000010"), Decimal("1E+3")),),
+        asks=((Decimal("0.00000011"), Decimal("0E-8")),),
+    )
+    data = depth_message("spot.shibusdt.depth", top)["data"]
+    assert data["bids"] == [["0.00000010", "1000"]]
+    assert data["asks"] == [["0.00000011", "0.00000000"]]
