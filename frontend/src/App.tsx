@@ -1,20 +1,24 @@
 import { useState, type ReactNode } from "react";
 import { BrowserRouter } from "react-router-dom";
 import { QueryClientProvider, type QueryClient } from "@tanstack/react-query";
-import { CssBaseline, ThemeProvider } from "@mui/material";
 import { createQueryClient } from "./api/queryClient";
 import { AuthProvider } from "./auth/AuthProvider";
 import { AppRoutes } from "./AppRoutes";
-import { theme } from "./theme";
+import { ThemeModeProvider } from "./layout/ThemeModeProvider";
+import { RealtimeProvider } from "./realtime";
 
-/** Providers shared by the app and the tests (which pass their own router and client). */
+/**
+ * Providers shared by the app and the tests (which pass their own router and client). The live
+ * sockets open only once someone is logged in, and close on logout.
+ */
 export function AppProviders({ children, queryClient }: { children: ReactNode; queryClient: QueryClient }) {
   return (
     <QueryClientProvider client={queryClient}>
-      <ThemeProvider theme={theme}>
-        <CssBaseline enableColorScheme />
-        <AuthProvider>{children}</AuthProvider>
-      </ThemeProvider>
+      <AuthProvider>
+        <ThemeModeProvider>
+          <RealtimeProvider>{children}</RealtimeProvider>
+        </ThemeModeProvider>
+      </AuthProvider>
     </QueryClientProvider>
   );
 }

@@ -1,20 +1,27 @@
 import { useState } from "react";
-import { AppBar, Box, Button, IconButton, Stack, Toolbar, Tooltip, Typography } from "@mui/material";
+import { Box, IconButton, Stack, Toolbar, Tooltip, Typography } from "@mui/material";
 import MenuIcon from "@mui/icons-material/Menu";
 import LogoutIcon from "@mui/icons-material/Logout";
-import PersonIcon from "@mui/icons-material/Person";
+import HelpOutlineIcon from "@mui/icons-material/HelpOutlineOutlined";
 import ShowChartIcon from "@mui/icons-material/ShowChart";
 import { useAuth } from "../auth/AuthContext";
+import { AlertBell } from "../components/AlertBell";
 import { ConnectionIndicator } from "../components/ConnectionIndicator";
 import { HealthIndicator } from "../components/HealthIndicator";
-import type { ConnectionStatus } from "../api/ws";
+import { EnvironmentBadge } from "./EnvironmentBadge";
+import { TradingStateChip } from "./TradingStateChip";
+import { UserMenu } from "./UserMenu";
 
 export interface TopBarProps {
-  connectionStatus: ConnectionStatus;
   onMenuClick: () => void;
+  onShowShortcuts: () => void;
 }
 
-export function TopBar({ connectionStatus, onMenuClick }: TopBarProps) {
+/**
+ * Environment, trading state, live connections and health on the left, so the first glance says
+ * whether it is safe to trade; alerts and the user on the right. Fits a 1280 px laptop in one row.
+ */
+export function TopBar({ onMenuClick, onShowShortcuts }: TopBarProps) {
   const { user, logout } = useAuth();
   const [loggingOut, setLoggingOut] = useState(false);
 
@@ -30,53 +37,50 @@ export function TopBar({ connectionStatus, onMenuClick }: TopBarProps) {
   }
 
   return (
-    <AppBar position="fixed" sx={{ zIndex: (t) => t.zIndex.drawer + 1, borderBottom: 1, borderColor: "divider" }}>
-      <Toolbar sx={{ gap: 1 }}>
-        <IconButton
-          edge="start"
-          aria-label="Open navigation"
-          onClick={onMenuClick}
-          sx={{ display: { md: "none" } }}
-        >
-          <MenuIcon />
-        </IconButton>
-        <ShowChartIcon color="primary" sx={{ display: { xs: "none", sm: "inline-flex" } }} />
-        <Typography variant="h6" component="div" sx={{ fontWeight: 700, mr: { xs: 0.5, sm: 2 } }}>
-          Trader
-        </Typography>
-        <Stack direction="row" spacing={{ xs: 0.5, sm: 1 }} sx={{ alignItems: "center" }}>
-          <HealthIndicator />
-          <ConnectionIndicator status={connectionStatus} />
-        </Stack>
-        <Box sx={{ flexGrow: 1 }} />
+    <Toolbar variant="dense" sx={{ gap: 1, px: { xs: 1, sm: 2 } }}>
+      <IconButton edge="start" aria-label="Open navigation" onClick={onMenuClick} sx={{ display: { md: "none" } }}>
+        <MenuIcon />
+      </IconButton>
+      <ShowChartIcon color="primary" sx={{ display: { xs: "none", sm: "inline-flex" } }} />
+      <Typography variant="h6" component="div" sx={{ fontWeight: 700, mr: { xs: 0.5, sm: 1.5 } }}>
+        Trader
+      </Typography>
+      <Stack direction="row" spacing={1} sx={{ alignItems: "center", minWidth: 0, overflow: "hidden" }}>
+        <EnvironmentBadge />
+        <TradingStateChip />
+        <ConnectionIndicator />
+        <HealthIndicator />
+      </Stack>
+      <Box sx={{ flexGrow: 1 }} />
+      <Stack direction="row" spacing={0.5} sx={{ alignItems: "center" }}>
+        <AlertBell />
+        <Tooltip title="Keyboard shortcuts (?)">
+          <IconButton aria-label="Keyboard shortcuts" onClick={onShowShortcuts} size="small">
+            <HelpOutlineIcon fontSize="small" />
+          </IconButton>
+        </Tooltip>
         {user && (
-          <Tooltip describeChild title={`Roles: ${user.roles.join(", ") || "none"}${user.is_superuser ? " (superuser)" : ""}`}>
-            <Stack
-              direction="row"
-              spacing={0.5}
-              sx={{ alignItems: "center", color: "text.secondary", display: { xs: "none", sm: "flex" } }}
-            >
-              <PersonIcon fontSize="small" />
-              <Typography variant="body2" data-testid="current-username" sx={{ color: "text.primary" }}>
-                {user.username}
-              </Typography>
-            </Stack>
-          </Tooltip>
+          <UserMenu
+            user={user}
+            loggingOut={loggingOut}
+            onLogout={() => void handleLogout()}
+            onShowShortcuts={onShowShortcuts}
+          />
         )}
-        <Button
-          color="inherit"
-          startIcon={<LogoutIcon />}
-          onClick={() => void handleLogout()}
-          disabled={loggingOut}
-          data-testid="logout-button"
-          aria-label="Log out"
-          sx={{ minWidth: 0, "& .MuiButton-startIcon": { mr: { xs: 0, sm: 1 } } }}
-        >
-          <Box component="span" sx={{ display: { xs: "none", sm: "inline" } }}>
-            Log out
-          </Box>
-        </Button>
-      </Toolbar>
-    </AppBar>
+        <Tooltip title="Log out">
+          <span>
+            <IconButton
+              aria-label="Log out"
+              data-testid="logout-button"
+              onClick={() => void handleLogout()}
+              disabled={loggingOut}
+              size="small"
+            >
+              <LogoutIcon fontSize="small" />
+            </IconButton>
+          </span>
+        </Tooltip>
+      </Stack>
+    </Toolbar>
   );
 }
