@@ -91,11 +91,20 @@ describe("routing guard", () => {
     expect(((logoutCall[1] as RequestInit).headers as Record<string, string>)["X-CSRFToken"]).toBe("t");
   });
 
-  it("shows the System page with the readiness checks table", async () => {
-    mockFetch({ "/api/auth/session/": ADMIN_SESSION, "/readyz": READY_OK });
+  it("shows the System page with every component's state", async () => {
+    const status = {
+      generated_at: new Date().toISOString(),
+      overall: "degraded",
+      environment: "sim",
+      components: [
+        { name: "database", state: "ok", message: "answered", detail: {}, since: "2026-11-25T14:00:00Z" },
+        { name: "worker", state: "down", message: "no Celery worker answered", detail: {}, since: "2026-11-25T14:05:00Z" },
+      ],
+    };
+    mockFetch({ "/api/auth/session/": ADMIN_SESSION, "/readyz": READY_OK, "/api/status/": status });
     renderWithProviders(<AppRoutes />, { route: "/system" });
-    const table = await screen.findByRole("table", { name: "Readiness checks" });
-    await waitFor(() => expect(table).toHaveTextContent("database"));
-    expect(screen.getByTestId("check-celery")).toHaveTextContent("12.5");
+    const grid = await screen.findByTestId("system-components");
+    await waitFor(() => expect(screen.getByTestId("component-worker")).toHaveTextContent("no Celery worker answered"));
+    expect(grid).toHaveTextContent("database");
   });
 });

@@ -1,94 +1,81 @@
-import {
-  Alert,
-  Chip,
-  Paper,
-  Stack,
-  Table,
-  TableBody,
-  TableCell,
-  TableContainer,
-  TableHead,
-  TableRow,
-  Typography,
-} from "@mui/material";
+import { Alert, Box, Chip, Stack, Typography } from "@mui/material";
 import { PageHeader } from "../../components/PageHeader";
-import { useReadyz, READYZ_POLL_MS } from "../../hooks/useReadyz";
+import {
+  breakers,
+  clockOffsets,
+  ratePools,
+  STATUS_REFRESH_MS,
+  useExchangeErrors,
+  useExchangeStatus,
+  useStreamsHealth,
+  useSystemStatus,
+} from "../../api/status";
+import { ageLabel, useNow } from "../../realtime";
+import { ComponentGrid } from "./ComponentGrid";
+import { BreakersPanel, ExchangeErrorsTable, RateBudget } from "./ExchangePanels";
+import { StreamsPanel } from "./StreamsPanel";
+
+/** Three refreshes missed: what is on screen no longer describes the system now. */
+export const STATUS_STALE_MS = 3 * STATUS_REFRESH_MS;
+
+const OVERALL_COLOR = { ok: "success", degraded: "warning", down: "error" } as const;
 
 export function SystemPage() {
-  const { data, isError, error, dataUpdatedAt, isPending } = useReadyz();
-  const checks = data ? Object.entries(data.checks).sort(([a], [b]) => a.localeCompare(b)) : [];
+  const status = useSystemStatus();
+  const exchange = useExchangeStatus();
+  const streams = useStreamsHealth();
+  const errors = useExchangeErrors();
+  const now = useNow();
+
+  const data = status.data;
+  const age = status.dataUpdatedAt ? now - status.dataUpdatedAt : null;
+  const stale = age === null || age > STATUS_STALE_MS;
+  const components = data?.components ?? [];
+  const marketData = components.find((c) => c.name === "market_data");
 
   return (
     <>
       <PageHeader
         title="System"
-        subtitle={`Readiness checks from /readyz, refreshed every ${READYZ_POLL_MS / 1000} s.`}
-        actions={<HealthIndicatorCompact />}
+        subtitle={`Component status, streams, rate budget and exchange errors; refreshed every ${STATUS_REFRESH_MS / 1000} s.`}
+        actions={
+          <Stack direction="row" spacing={1} sx={{ alignItems: "center" }}>
+            {data && (
+              <Chip label={`Overall: ${data.overall}`} color={OVERALL_COLOR[data.overall] ?? "default"} data-testid="system-status" />
+            )}
+            {data && <Chip variant="outlined" label={data.environment.toUpperCase()} />}
+            <Typography
+              variant="caption"
+              data-testid="system-age"
+              sx={{ color: stale ? "warning.main" : "text.secondary" }}
+            >
+              {age === null ? "Not loaded yet" : `Updated ${ageLabel(age)} ago${stale ? " (stale)" : ""}`}
+            </Typography>
+          </Stack>
+        }
       />
-      {isError && (
+      {status.isError && (
         <Alert severity="warning" sx={{ mb: 2 }}>
-          Cannot load /readyz{error instanceof Error ? `: ${error.message}` : ""}.
-          {data ? " Showing the last known result." : ""}
+          Cannot load /api/status/{status.error instanceof Error ? `: ${status.error.message}` : ""}.
+          {data ? " Showing the last known status." : ""}
         </Alert>
       )}
-      <TableContainer component={Paper} variant="outlined">
-        <Table size="small" aria-label="Readiness checks">
-          <TableHead>
-            <TableRow>
-              <TableCell>Check</TableCell>
-              <TableCell>OK</TableCell>
-              <TableCell align="right">Latency (ms)</TableCell>
-              <TableCell>Error</TableCell>
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {checks.map(([name, check]) => (
-              <TableRow key={name} data-testid={`check-${name}`}>
-                <TableCell component="th" scope="row" sx={{ fontFamily: "monospace" }}>
-                  {name}
-                </TableCell>
-                <TableCell>
-                  <Chip
-                    size="small"
-                    variant="outlined"
-                    color={check.ok ? "success" : "error"}
-                    label={check.ok ? "yes" : "no"}
-                  />
-                </TableCell>
-                <TableCell align="right">{check.latency_ms ?? "—"}</TableCell>
-                <TableCell sx={{ color: check.error ? "error.main" : "text.secondary", wordBreak: "break-word" }}>
-                  {check.error ?? "—"}
-                </TableCell>
-              </TableRow>
-            ))}
-            {checks.length === 0 && (
-              <TableRow>
-                <TableCell colSpan={4}>
-                  <Typography color="text.secondary">{isPending ? "Loading…" : "No checks reported."}</Typography>
-                </TableCell>
-              </TableRow>
-            )}
-          </TableBody>
-        </Table>
-      </TableContainer>
-      {dataUpdatedAt > 0 && (
-        <Typography variant="caption" color="text.secondary" sx={{ display: "block", mt: 1 }}>
-          Last updated {new Date(dataUpdatedAt).toLocaleTimeString()}
-        </Typography>
-      )}
+      <Box
+        data-testid="system-body"
+        data-stale={stale ? "true" : "false"}
+        aria-busy={status.isPending}
+        sx={{ opacity: stale ? 0.5 : 1, filter: stale ? "grayscale(1)" : "none", transition: "opacity 200ms" }}
+      >
+        <Stack spacing={2}>
+          <ComponentGrid components={components} now={now} />
+          <Box sx={{ display: "grid", gap: 2, gridTemplateColumns: { xs: "1fr", lg: "1fr 1fr" } }}>
+            <RateBudget pools={ratePools(data, exchange.data)} />
+            <BreakersPanel breakers={breakers(data, exchange.data)} offsets={clockOffsets(data, exchange.data)} />
+          </Box>
+          <StreamsPanel health={streams.data} marketData={marketData} />
+          <ExchangeErrorsTable rows={errors.data?.results ?? []} now={now} />
+        </Stack>
+      </Box>
     </>
   );
 }
-
-/** The page repeats the overall status without a second `data-testid="health-indicator"`. */
-function HealthIndicatorCompact() {
-  const { data, isError } = useReadyz();
-  const label = isError || !data ? "Unknown" : data.status === "ok" ? "Ready" : "Not ready";
-  const color = isError || !data ? "default" : data.status === "ok" ? "success" : "error";
-  return (
-    <Stack direction="row" sx={{ alignItems: "center" }}>
-      <Chip label={label} color={color} data-testid="system-status" />
-    </Stack>
-  );
-}
-
