@@ -42,9 +42,24 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+SYMBOLS_REFRESH_S = 60.0
+SYMBOLS_RETRY_S = 5.0
+
 
 def now_ms() -> int:
     return int(time.time() * 1000)
+
+
+def symbols_refresh_s(known: dict[str, frozenset[str]], refused: set[str]) -> float:
+    """How long until the listed symbols are read again.
+
+    Hourly changes only need a slow refresh, but at first start the symbol sync runs beside this process:
+    while nothing is known yet, or a client asks for a symbol we do not know, look again soon, so the
+    first minute after `make run` is not without market data.
+    """
+    if refused or not any(known.values()):
+        return SYMBOLS_RETRY_S
+    return SYMBOLS_REFRESH_S
 
 
 class MarketDataSupervisor:
@@ -81,6 +96,7 @@ class MarketDataSupervisor:
         self.owner: dict[str, int] = {}  # stream name → connection id
         self.wanted: dict[str, Stream] = {}
         self.known: dict[str, frozenset[str]] = {m: frozenset() for m in MARKETS}
+        self.refused: set[str] = set()
         self.health: dict[str, StreamHealth] = {}
         self.last_seen: dict[str, int] = {}  # local receive time of the last valid event
         self.since: dict[str, int] = {}  # when the current subscription started
@@ -171,9 +187,10 @@ class MarketDataSupervisor:
                     self.books.start(stream, cause="subscribe")
 
     async def reconcile(self) -> None:
-        wanted, _refused = await asyncio.to_thread(
+        wanted, refused = await asyncio.to_thread(
             off_loop, desired, self.sync_redis, self.config, self.known
         )
+        self.refused = refused
         self.wanted = {s.name: s for s in wanted}
         for name in [n for n in self.owner if n not in self.wanted]:
             conn = self.conns.get(self.owner.pop(name))
@@ -308,7 +325,7 @@ class MarketDataSupervisor:
                 try:
                     if now >= next_symbols:
                         self.known = await asyncio.to_thread(off_loop, known_symbols)
-                        next_symbols = now + 60
+                        next_symbols = now + symbols_refresh_s(self.known, self.refused)
                     if now >= next_eval:
                         await self.reconcile()
                         next_eval = now + self.config.eval_s

@@ -211,3 +211,12 @@ def test_tiny_and_trailing_zero_decimals_are_published_without_exponents() -> No
     data = depth_message("spot.shibusdt.depth", top)["data"]
     assert data["bids"] == [["0.00000010", "1000"]]
     assert data["asks"] == [["0.00000011", "0.00000000"]]
+
+
+def test_the_symbol_list_is_read_again_soon_while_it_is_empty_or_a_client_asks_for_an_unknown_one() -> None:
+    from apps.marketdata.supervisor import SYMBOLS_REFRESH_S, SYMBOLS_RETRY_S, symbols_refresh_s
+
+    listed = {"spot": frozenset({"BTCUSDT"}), "usdm": frozenset()}
+    assert symbols_refresh_s({"spot": frozenset(), "usdm": frozenset()}, set()) == SYMBOLS_RETRY_S
+    assert symbols_refresh_s(listed, {"spot.ethusdt.depth"}) == SYMBOLS_RETRY_S
+    assert symbols_refresh_s(listed, set()) == SYMBOLS_REFRESH_S

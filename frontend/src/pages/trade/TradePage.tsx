@@ -90,7 +90,7 @@ function TradeView({ market, symbol }: { market: Market; symbol: string }) {
       </Stack>
       {notFound && (
         <Alert severity="error">
-          {symbol} is not a listed {market === "USDM" ? "USDⓈ-M" : "spot"} symbol. Pick another pair above.
+          {symbol} is not a listed {market === "USDM" ? "USD-M" : "spot"} symbol. Pick another pair above.
         </Alert>
       )}
       {detail.isError && !notFound && <Alert severity="warning">Could not load {symbol}'s trading rules; the ticket waits for them (amounts must be rounded to them).</Alert>}

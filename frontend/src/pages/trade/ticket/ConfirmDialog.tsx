@@ -16,7 +16,7 @@ export interface ConfirmDialogProps {
 
 function rows(request: PlaceRequest): [string, string][] {
   const out: [string, string][] = [
-    ["Symbol", `${request.symbol} (${request.market === "USDM" ? "USDⓈ-M" : "Spot"})`],
+    ["Symbol", `${request.symbol} (${request.market === "USDM" ? "USD-M" : "Spot"})`],
     ["Side", request.side],
     ["Type", request.type],
   ];
