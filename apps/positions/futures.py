@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+RECONCILE_SOON_KEY: Final = "trader:positions:reconcile-soon"
+RECONCILE_SOON_S: Final = 30
+
 ZERO: Final = Decimal(0)
 FIELDS: Final = (
     "quantity",
@@ -265,8 +268,49 @@ def futures_account_update_apply(*, event: Mapping[str, Any], source: str = Sour
             )
             if change is not None:
                 changes.append(change)
-        changes += _apply([parse_position(p) for p in body.get("P", [])], time=time, source=str(source))
+        items = [parse_position(p) for p in body.get("P", [])]
+        changes += _apply(items, time=time, source=str(source))
+        opened = {symbol for symbol, _, values in items if values.get("quantity")}
+        if opened and _figures_incomplete(opened):
+            transaction.on_commit(request_positions_reconcile)
     return changes
+
+
+def _figures_incomplete(symbols: set[str]) -> bool:
+    """An open position whose leverage or brackets are unknown: ACCOUNT_UPDATE carries neither, so its
+    liquidation price and margin cannot be derived until the exchange is asked."""
+    from apps.positions.models import BracketTable
+
+    unknown_leverage = (
+        Position.objects.filter(symbol__symbol__in=symbols, leverage__isnull=True)
+        .exclude(quantity=0)
+        .exists()
+    )
+    with_brackets = set(BracketTable.objects.filter(symbol__in=symbols).values_list("symbol", flat=True))
+    return unknown_leverage or bool(symbols - with_brackets)
+
+
+def request_positions_reconcile() -> bool:
+    """Enqueue the positions reconciliation now rather than at the next 60 s beat; at most once per
+    RECONCILE_SOON_S, so a burst of fills on a new position asks once. False when it was not enqueued."""
+    import redis
+    from django.conf import settings
+
+    from apps.positions.tasks import reconcile
+
+    try:
+        client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
+        try:
+            first = client.set(RECONCILE_SOON_KEY, "1", nx=True, ex=RECONCILE_SOON_S)
+        finally:
+            client.close()
+        if not first:
+            return False
+        reconcile.delay()
+    except Exception:  # the beat's 60 s run fills the figures in anyway
+        logger.warning("positions: could not request an early reconciliation", exc_info=True)
+        return False
+    return True
 
 
 def futures_account_config_apply(*, event: Mapping[str, Any], source: str = Source.STREAM) -> list[Change]:

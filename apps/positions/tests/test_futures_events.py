@@ -172,3 +172,44 @@ def test_account_config_update_sets_the_leverage(usdm_btcusdt: Any) -> None:
     p = Position.objects.get()
     assert p.leverage == 25 and p.initial_margin == D(900) / 25
     assert futures_account_config_apply(event={"e": "ACCOUNT_CONFIG_UPDATE", "E": 3, "ai": {"j": True}}) == []
+
+
+@pytest.fixture
+def early_reconciles(monkeypatch: pytest.MonkeyPatch, settings: Any) -> list[tuple[Any, ...]]:
+    import redis
+
+    from apps.positions import futures, tasks
+
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    client.delete(futures.RECONCILE_SOON_KEY)
+    calls: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(tasks.reconcile, "delay", lambda *args: calls.append(args))
+    yield calls
+    client.delete(futures.RECONCILE_SOON_KEY)
+    client.close()
+
+
+def test_a_new_position_without_leverage_or_brackets_asks_for_an_early_reconciliation(
+    usdm_btcusdt: Any, early_reconciles: list[tuple[Any, ...]], django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        futures_account_update_apply(event=account_update(1_000, wb="1000", pa="0.01", ep="50000", up="0"))
+    assert early_reconciles == [()]
+    with django_capture_on_commit_callbacks(execute=True):  # more fills on it: asked already
+        futures_account_update_apply(event=account_update(2_000, wb="1000", pa="0.02", ep="50000", up="0"))
+    assert early_reconciles == [()]
+
+
+def test_a_position_with_known_leverage_and_brackets_waits_for_the_beat(
+    brackets: None, early_reconciles: list[tuple[Any, ...]], django_capture_on_commit_callbacks: Any
+) -> None:
+    Position.objects.create(symbol=_btc(), leverage=20)
+    with django_capture_on_commit_callbacks(execute=True):
+        futures_account_update_apply(event=account_update(1_000, wb="1000", pa="0.01", ep="50000", up="0"))
+    assert early_reconciles == []
+
+
+def _btc() -> Any:
+    from apps.symbols.models import Symbol
+
+    return Symbol.objects.get(market="USDM", symbol="BTCUSDT")
