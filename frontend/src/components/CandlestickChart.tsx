@@ -162,6 +162,7 @@ export function CandlestickChart({
       data-bars={data.length}
       data-last-time={last?.time ?? ""}
       data-last-close={last?.close ?? ""}
+      data-last-volume={last?.volume ?? ""}
     >
       <Box sx={{ position: "relative", height, width: "100%", flex: typeof height === "string" ? 1 : undefined }}>
         <Box ref={containerRef} role="img" aria-label={ariaLabel} sx={{ position: "absolute", inset: 0 }} />

@@ -91,7 +91,7 @@ export function PositionsTable({ positions, marks, streamStatus, now, loading }:
                       <span>{fmt(live.mark)}</span>
                     </Tooltip>
                   </TableCell>
-                  <TableCell align="right" sx={{ color: "warning.main" }}>
+                  <TableCell align="right" sx={{ color: "warning.main" }} data-testid={`liq-${positionKey(p)}`}>
                     {fmt(p.liquidation_price)}
                   </TableCell>
                   <TableCell align="right" sx={{ opacity: fresh ? 1 : 0.6 }}>
