@@ -187,9 +187,7 @@ class MarketDataSupervisor:
                     self.books.start(stream, cause="subscribe")
 
     async def reconcile(self) -> None:
-        wanted, refused = await asyncio.to_thread(
-            off_loop, desired, self.sync_redis, self.config, self.known
-        )
+        wanted, refused = await asyncio.to_thread(off_loop, desired, self.sync_redis, self.config, self.known)
         self.refused = refused
         self.wanted = {s.name: s for s in wanted}
         for name in [n for n in self.owner if n not in self.wanted]:
