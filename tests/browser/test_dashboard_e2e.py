@@ -37,9 +37,11 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 
 
 @pytest.fixture(scope="module")
-def artefacts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def artefacts() -> Path:
+    """Where each run's screenshots stay for a person (or CI) to look at: TRADER_SCREENSHOT_DIR, else
+    .run/test-artifacts/screenshots (ignored by git)."""
     where = os.environ.get("TRADER_SCREENSHOT_DIR")
-    path = Path(where) if where else tmp_path_factory.mktemp("screenshots")
+    path = Path(where) if where else ROOT / ".run" / "test-artifacts" / "screenshots"
     path.mkdir(parents=True, exist_ok=True)
     return path
 

@@ -42,7 +42,10 @@ def test_logging_in_shows_the_health_indicator_green(
     dashboard_user: User,
     page: Any,
     screenshot_dir: Path,
+    settings: Any,
 ) -> None:
+    # Readiness wants a worker on the queues the platform sends to; this test's worker has a queue of its own.
+    settings.TRADER_STATUS_WORKER_QUEUES = celery_worker_process.queue  # type: ignore[attr-defined]
     page.goto(f"{live_server.url}/orders")
     expect(page).to_have_url(f"{live_server.url}/login", timeout=15_000)
     page.get_by_label("Username").fill("pat")
