@@ -5,11 +5,11 @@ periodic check against a fresh REST snapshot."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from typing import TYPE_CHECKING
 
+from apps.common.aio import wait_stop
 from apps.marketdata import metrics
 from apps.marketdata.domain.book import LocalBook, Outcome, tops_equal
 from apps.marketdata.domain.messages import depth_message
@@ -108,8 +108,7 @@ class Books:
                     continue
                 message = depth_message(name, book.top(self.config.depth_levels))
                 await self.publisher.publish(stream.market, "depth", message)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=period)
+            await wait_stop(stop, period)
 
     async def verify(self, name: str) -> bool | None:
         """Compare the book with a fresh snapshot at the same update id: True equal, False mismatch
@@ -140,8 +139,7 @@ class Books:
 
     async def verify_loop(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=self.config.verify_s)
+            await wait_stop(stop, self.config.verify_s)
             for name in list(self.books):
                 try:
                     await self.verify(name)

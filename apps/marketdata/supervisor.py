@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import aiohttp
 
+from apps.common.aio import wait_stop
 from apps.exchange.gateway.pipeline import off_loop
 from apps.marketdata import metrics
 from apps.marketdata.books import Books
@@ -332,10 +333,7 @@ class MarketDataSupervisor:
                         next_check = now + self.config.check_s
                 except Exception:
                     logger.exception("marketdata: supervisor round failed")
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(
-                        stop.wait(), timeout=min(self.config.eval_s, self.config.check_s) / 4
-                    )
+                await wait_stop(stop, min(self.config.eval_s, self.config.check_s) / 4)
         finally:
             await self.close()
 

@@ -16,6 +16,7 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
+from apps.common.aio import wait_stop
 from apps.exchange.domain.errors import ConfigurationError
 from apps.exchange.gateway.pipeline import off_loop
 from apps.streams.clients.futures import FuturesUserStream
@@ -167,8 +168,7 @@ class Supervisor:
                     next_check = loop.time() + self.config.credential_check_s
                 else:
                     await self._changed()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), timeout=self.config.heartbeat_s)
+                await wait_stop(stop, self.config.heartbeat_s)
         finally:
             for market in list(self.running):
                 await self._stop(market)
