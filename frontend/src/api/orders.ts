@@ -1,13 +1,14 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { api } from "./client";
 import type { Money, Price, Quantity } from "../types/money";
+import type { Market } from "./market";
 
 /**
  * Orders over REST (apps/orders/api): list (open / history, paged), one order with its fills and
  * event timeline, cancel, cancel all, modify. Every amount is a decimal string.
  */
 
-export type OrderMarket = "SPOT" | "USDM";
+export type OrderMarket = Market;
 export type OrderStatus =
   | "PENDING_NEW"
   | "NEW"

@@ -2,30 +2,18 @@ import { useQuery } from "@tanstack/react-query";
 import { api } from "./client";
 import { div, isDecimal, isNegative, isZero, mul, normalize, sub } from "../lib/decimal";
 import type { DecimalString, Money, Price, Quantity } from "../types/money";
+import type { Balance } from "./balances";
+import type { Market } from "./market";
+
+// One definition each: the balance row and the market names live with the API modules that own them.
+export type { Balance, Market };
 
 /**
  * Balances and USD-M positions (apps/positions/api), and the reduce-only orders that close or
  * reduce a position (POST /api/orders/, apps/orders/api/serializers.py OrderPlaceInputSerializer).
  */
 
-export type Market = "SPOT" | "USDM";
 export type PositionSide = "BOTH" | "LONG" | "SHORT";
-
-/** `GET /api/balances/` row (BalanceOutputSerializer). Futures-only fields are null on spot. */
-export interface Balance {
-  market: Market;
-  asset: string;
-  free: Money | null;
-  locked: Money | null;
-  total: Money | null;
-  wallet_balance: Money | null;
-  cross_wallet_balance: Money | null;
-  available_balance: Money | null;
-  unrealized_pnl: Money | null;
-  usdt_price: Price | null;
-  usdt_value: Money | null;
-  updated_at: string;
-}
 
 /** `GET /api/positions/` row (PositionOutputSerializer): USD-M only. `quantity` is signed. */
 export interface Position {

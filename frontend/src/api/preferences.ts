@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "./client";
+import type { Market } from "./market";
 
 /** The user's own dashboard preferences (apps/config PreferenceSerializer); PUT takes any subset. */
 
@@ -7,7 +8,7 @@ export type ThemeName = "light" | "dark";
 
 export interface Preferences {
   watched_symbols: string[];
-  default_market: "SPOT" | "USDM";
+  default_market: Market;
   chart_interval: string;
   layout: Record<string, unknown>;
   theme: ThemeName;

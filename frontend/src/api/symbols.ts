@@ -1,10 +1,11 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { api } from "./client";
 import type { Page } from "./orders";
+import type { Market } from "./market";
 
 /** Symbols over REST (apps/symbols/api): paged search for the pair selector, one symbol's rules. */
 
-export type SymbolMarket = "SPOT" | "USDM";
+export type SymbolMarket = Market;
 
 /** SymbolListOutputSerializer. */
 export interface SymbolRow {

@@ -1,4 +1,5 @@
 import type { PreferenceChanges, Preferences } from "../../api/preferences";
+import type { Market } from "../../api/market";
 
 export const INTERVALS = ["1s", "1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "8h", "12h", "1d", "3d", "1w", "1M"];
 export const TICKET_TYPES = ["", "LIMIT", "MARKET", "STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT", "STOP", "STOP_MARKET", "TAKE_PROFIT", "TAKE_PROFIT_MARKET"];
@@ -6,7 +7,7 @@ export const TIFS = ["", "GTC", "IOC", "FOK", "GTX"];
 
 export interface FormState {
   theme: "light" | "dark";
-  default_market: "SPOT" | "USDM";
+  default_market: Market;
   chart_interval: string;
   type: string;
   time_in_force: string;
