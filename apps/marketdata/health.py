@@ -63,24 +63,33 @@ def position_streams() -> set[str]:
     return {f"usdm.{s.lower()}.{kind}" for s in symbols for kind in ("markprice", "bookticker")}
 
 
-def check_market_data() -> None:
-    """`/readyz` "market_data": fails only when a stream an open position needs has been stale beyond
-    `TRADER_MARKETDATA_STALE_READY_S`. No market-data process reporting ("not running") is healthy."""
-    from apps.marketdata.conf import marketdata_config
-
-    config = marketdata_config()
+def read_snapshot() -> tuple[bool, dict[str, StreamHealth]]:
+    """(a market-data process is reporting, the health of its streams), read over one connection."""
+    prefix = _prefix()
     client = _client()
     try:
-        if not running(client, config.key_prefix):
-            return
-        health = read_health(client, config.key_prefix)
+        if not running(client, prefix):
+            return False, {}
+        return True, read_health(client, prefix)
     finally:
         client.close()
+
+
+def check_market_data(snapshot: tuple[bool, dict[str, StreamHealth]] | None = None) -> None:
+    """`/readyz` "market_data": fails only when a stream an open position needs has been stale beyond
+    `TRADER_MARKETDATA_STALE_READY_S`. No market-data process reporting ("not running") is healthy.
+    A caller that already read the snapshot passes it, so it is not read twice."""
+    from apps.marketdata.conf import marketdata_config
+
+    is_running, health = snapshot if snapshot is not None else read_snapshot()
+    if not is_running:
+        return
     now = now_ms()
+    threshold_s = marketdata_config().stale_ready_s
     bad = [
         name
         for name in sorted(position_streams())
-        if name in health and stale_too_long(health[name], now_ms=now, threshold_s=config.stale_ready_s)
+        if name in health and stale_too_long(health[name], now_ms=now, threshold_s=threshold_s)
     ]
     if bad:
         raise RuntimeError("stale market data for open positions: " + ", ".join(bad))
@@ -89,14 +98,9 @@ def check_market_data() -> None:
 def latest_update_age_s(market: str, symbol: str) -> float | None:
     """Seconds since any of `symbol`'s streams last delivered (the freshest one), or None when none is
     watched or the streams process is not running: the risk monitor's market-data source."""
-    prefix = _prefix()
-    client = _client()
-    try:
-        if not running(client, prefix):
-            return None
-        health = read_health(client, prefix)
-    finally:
-        client.close()
+    is_running, health = read_snapshot()
+    if not is_running:
+        return None
     head = f"{market.lower()}.{symbol.lower()}."
     seen = [h.last_event_ms for name, h in health.items() if name.startswith(head) and h.last_event_ms]
     if not seen:

@@ -35,24 +35,14 @@ def probe_streams() -> Probe:
 def probe_market_data() -> Probe:
     """Market-data streams: stale ones are a warning; a stale one an open position needs, past
     TRADER_MARKETDATA_STALE_READY_S, makes the component down (the /readyz "market_data" rule)."""
-    import redis
-    from django.conf import settings
-
     from apps.marketdata import health as md
-    from apps.marketdata.conf import marketdata_config
 
-    config_prefix = marketdata_config().key_prefix
-    client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
-    try:
-        running = md.running(client, config_prefix)
-        streams = md.read_health(client, config_prefix) if running else {}
-    finally:
-        client.close()
+    running, streams = md.read_snapshot()
     stale = sorted(name for name, h in streams.items() if h.stale)
     detail: dict[str, Any] = {"running": running, "streams": len(streams), "stale": stale}
     if not running:
         return Probe("degraded", "no market-data process is reporting", detail)
-    md.check_market_data()  # raises when a stream an open position needs is stale too long
+    md.check_market_data((running, streams))  # raises when a stream an open position needs is stale too long
     if stale:
         message = f"{len(stale)} of {len(streams)} streams stale: " + ", ".join(stale[:5])
         return Probe("degraded", message, detail)
