@@ -22,8 +22,8 @@ import { ApiError } from "../../api/client";
 import { cancelOrder, isCancelable, isModifiable, modifyOrder, type Order } from "../../api/orders";
 import { TradeGuard } from "../../auth/permissions";
 import { compare, normalize } from "../../lib/decimal";
-import { displayPrice, filledPercent, fmtAmount, fmtTime, isPositiveDecimal } from "./format";
-import { ExternalBadge, MarketText, SideText, StatusChip } from "./OrderBits";
+import { displayPrice, filledPercent, fmtAmount, isPositiveDecimal } from "./format";
+import { OrderLeadCells, StatusChip } from "./OrderBits";
 
 // Table cells do not wrap (dense numbers); a server message under a field must.
 const FIELD_SX = { width: 150, "& .MuiFormHelperText-root": { whiteSpace: "normal", mx: 0, textAlign: "left" } };
@@ -233,25 +233,7 @@ export function OpenOrdersTable({ orders, onOpen }: OpenOrdersTableProps) {
                   data-status={order.status}
                   sx={{ opacity: order.status === "PENDING_CANCEL" ? 0.6 : 1 }}
                 >
-                  <TableCell>{fmtTime(order.created_at)}</TableCell>
-                  <TableCell>
-                    <Button
-                      size="small"
-                      variant="text"
-                      onClick={() => onOpen(order)}
-                      aria-label={`Details of order ${order.id} ${order.symbol}`}
-                      sx={{ p: 0, minWidth: 0, fontWeight: 700 }}
-                    >
-                      {order.symbol}
-                    </Button>
-                    <ExternalBadge order={order} />
-                  </TableCell>
-                  <TableCell>
-                    <MarketText market={order.market} />
-                  </TableCell>
-                  <TableCell>
-                    <SideText side={order.side} />
-                  </TableCell>
+                  <OrderLeadCells order={order} onOpen={onOpen} />
                   <TableCell>
                     {order.type.replace(/_/g, " ")}
                     {order.reduce_only ? " · RO" : ""}

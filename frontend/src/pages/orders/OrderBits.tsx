@@ -1,7 +1,7 @@
-import { Chip, Tooltip, Typography } from "@mui/material";
+import { Button, Chip, TableCell, Tooltip, Typography } from "@mui/material";
 import type { Order } from "../../api/orders";
 import { isExternal } from "../../api/orders";
-import { humanStatus } from "./format";
+import { fmtTime, humanStatus } from "./format";
 
 export function SideText({ side }: { side: string }) {
   return (
@@ -76,5 +76,32 @@ export function MarketText({ market }: { market: string }) {
     <Typography component="span" variant="body2" color="text.secondary">
       {market === "USDM" ? "USD-M" : "Spot"}
     </Typography>
+  );
+}
+
+/** The cells every order table starts with: time, symbol (opens the details), market and side. */
+export function OrderLeadCells({ order, onOpen }: { order: Order; onOpen: (order: Order) => void }) {
+  return (
+    <>
+      <TableCell>{fmtTime(order.created_at)}</TableCell>
+      <TableCell>
+        <Button
+          size="small"
+          variant="text"
+          onClick={() => onOpen(order)}
+          aria-label={`Details of order ${order.id} ${order.symbol}`}
+          sx={{ p: 0, minWidth: 0, fontWeight: 700 }}
+        >
+          {order.symbol}
+        </Button>
+        <ExternalBadge order={order} />
+      </TableCell>
+      <TableCell>
+        <MarketText market={order.market} />
+      </TableCell>
+      <TableCell>
+        <SideText side={order.side} />
+      </TableCell>
+    </>
   );
 }

@@ -1,5 +1,4 @@
 import {
-  Button,
   Table,
   TableBody,
   TableCell,
@@ -10,8 +9,8 @@ import {
   Typography,
 } from "@mui/material";
 import type { Order, Page } from "../../api/orders";
-import { displayPrice, fmtAmount, fmtTime } from "./format";
-import { ExternalBadge, MarketText, SideText, StatusChip } from "./OrderBits";
+import { displayPrice, fmtAmount } from "./format";
+import { OrderLeadCells, StatusChip } from "./OrderBits";
 
 export interface OrderHistoryTableProps {
   page: Page<Order> | undefined;
@@ -55,25 +54,7 @@ export function OrderHistoryTable({ page, pageIndex, pageSize, onPage, onPageSiz
             )}
             {rows.map((order) => (
               <TableRow key={order.id} hover data-testid={`order-row-${order.id}`} data-status={order.status}>
-                <TableCell>{fmtTime(order.created_at)}</TableCell>
-                <TableCell>
-                  <Button
-                    size="small"
-                    variant="text"
-                    onClick={() => onOpen(order)}
-                    aria-label={`Details of order ${order.id} ${order.symbol}`}
-                    sx={{ p: 0, minWidth: 0, fontWeight: 700 }}
-                  >
-                    {order.symbol}
-                  </Button>
-                  <ExternalBadge order={order} />
-                </TableCell>
-                <TableCell>
-                  <MarketText market={order.market} />
-                </TableCell>
-                <TableCell>
-                  <SideText side={order.side} />
-                </TableCell>
+                <OrderLeadCells order={order} onOpen={onOpen} />
                 <TableCell>{order.type.replace(/_/g, " ")}</TableCell>
                 <TableCell align="right">{displayPrice(order)}</TableCell>
                 <TableCell align="right">{fmtAmount(order.average_price)}</TableCell>
