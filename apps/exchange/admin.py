@@ -14,7 +14,7 @@ from apps.exchange import services
 from apps.exchange.domain.errors import ExchangeError
 from apps.exchange.domain.secrets import CredentialFormatError, validate_credential
 from apps.exchange.models import ApiCallLog, ApiCredential
-from apps.users.roles import has_role
+from apps.users.admin_access import AdminRoleOnly
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -53,7 +53,7 @@ class CredentialAddForm(forms.ModelForm):
 
 
 @admin.register(ApiCredential)
-class ApiCredentialAdmin(admin.ModelAdmin):
+class ApiCredentialAdmin(AdminRoleOnly, admin.ModelAdmin):
     list_display = (
         "environment",
         "market",
@@ -85,21 +85,6 @@ class ApiCredentialAdmin(admin.ModelAdmin):
         "activated_at",
         "retired_at",
     )
-
-    def _allowed(self, request: HttpRequest) -> bool:
-        return has_role(request.user, "admin")
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return self._allowed(request)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._allowed(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return self._allowed(request)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._allowed(request)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # versions are retired, never deleted: the audit trail refers to them

@@ -18,6 +18,7 @@ from apps.monitoring.delivery.channels import (
 from apps.monitoring.delivery.domain.config import flat_errors
 from apps.monitoring.delivery.services import channel_test
 from apps.monitoring.models import Delivery, NotificationChannel
+from apps.users.admin_access import AdminRoleOnly
 from apps.users.roles import has_role
 
 if TYPE_CHECKING:
@@ -71,31 +72,13 @@ class ChannelForm(forms.ModelForm):
 
 
 @admin.register(NotificationChannel)
-class NotificationChannelAdmin(admin.ModelAdmin):
+class NotificationChannelAdmin(AdminRoleOnly, admin.ModelAdmin):
     form = ChannelForm
     list_display = ("name", "kind", "enabled", "min_severity", "secret_hint", "updated_at")
     list_filter = ("kind", "enabled", "min_severity")
     search_fields = ("name",)
     readonly_fields = ("secret_hint", "master_key_id", "created_at", "updated_at")
     actions = ("send_test",)
-
-    def _allowed(self, request: HttpRequest) -> bool:
-        return has_role(request.user, "admin")
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return self._allowed(request)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._allowed(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return self._allowed(request)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._allowed(request)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._allowed(request)
 
     def save_model(self, request: HttpRequest, obj: NotificationChannel, form: Any, change: bool) -> None:  # noqa: FBT001 -- Django signature
         # Through the services, so the admin cannot bypass validation, encryption or the audit.
